@@ -1,0 +1,52 @@
+"""Background jobs: hash staged media, keep evidence if asked, then match."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.audit.services import Actor, record
+from haven.hashing import sealing
+from haven.hashing.media import MediaRejected, hash_media
+from haven.jobs.registry import job_handler
+from haven.reports.models import MediaItem, MediaStatus
+
+
+@job_handler("hashing.hash_media")
+def hash_staged_media(item_id: int) -> None:
+    item = MediaItem.objects.select_related("report__organisation").filter(pk=item_id).first()
+    if item is None or item.status != MediaStatus.PENDING:
+        return  # already done by an earlier run of the same job
+    staging = sealing.staging_store()
+    staged_name = item.staged_name
+    data = staging.get(staged_name)
+    try:
+        hashes = hash_media(data, item.kind)
+    except MediaRejected as exc:
+        _reject(item, exc.code)
+        staging.delete(staged_name)
+        return
+    organisation = item.report.organisation
+    with transaction.atomic():
+        item.md5, item.sha256 = hashes.md5, hashes.sha256
+        item.pdq, item.pdq_quality = hashes.pdq, hashes.pdq_quality
+        item.status, item.hashed_at = MediaStatus.HASHED, timezone.now()
+        if organisation.evidence_retention:
+            item.evidence_name = sealing.evidence_store().put(data)
+        item.staged_name = ""
+        item.save()
+        from haven.matching.services import match_item
+
+        match_item(item)
+    # Only after the hashes are safely stored are the original bytes discarded.
+    staging.delete(staged_name)
+
+
+def _reject(item: MediaItem, code: str) -> None:
+    item.status, item.rejection, item.staged_name = MediaStatus.REJECTED, code, ""
+    item.save(update_fields=["status", "rejection", "staged_name"])
+    record(
+        Actor.system("hasher"),
+        "media.rejected",
+        item,
+        organisation_id=item.report.organisation_id,
+        code=code,
+    )

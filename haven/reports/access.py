@@ -1,0 +1,36 @@
+"""Fetch reports only through these helpers: every lookup is scoped to the user's
+organisation, so changing an id in a URL can never reach another organisation's data."""
+
+from django.http import Http404
+
+from haven.reports.models import MediaItem, Report
+
+
+def reports_for(user):
+    if user is None or not user.is_authenticated or user.organisation_id is None:
+        return Report.objects.none()
+    reports = Report.objects.filter(organisation_id=user.organisation_id)
+    if user.is_partner:
+        # A partner service sees only what it submitted itself.
+        reports = reports.filter(submitted_by=user)
+    return reports
+
+
+def access_report(user, reference: str) -> Report:
+    report = reports_for(user).filter(reference=reference).first()
+    if report is None:
+        raise Http404("No such report")
+    return report
+
+
+def access_media(user, item_id: int) -> MediaItem:
+    if user.is_partner:
+        raise Http404("No such item")
+    item = (
+        MediaItem.objects.filter(pk=item_id, report__organisation_id=user.organisation_id)
+        .select_related("report")
+        .first()
+    )
+    if item is None:
+        raise Http404("No such item")
+    return item

@@ -1,0 +1,278 @@
+"""Django settings for Haven, all read from the environment.
+
+The defaults run Haven embedded: SQLite, a file-system task queue and no servers.
+Set HAVEN_MODE=production and Haven refuses to start without its secrets.
+"""
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from haven.env import database_from_url, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+HAVEN_MODE = env_str("HAVEN_MODE", "development")
+PRODUCTION = HAVEN_MODE == "production"
+if HAVEN_MODE not in {"development", "production", "test"}:
+    raise ImproperlyConfigured("HAVEN_MODE must be development, production or test")
+
+DATA_DIR = Path(env_str("HAVEN_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# Development keys are derived from a fixed phrase so that a fresh clone runs with no
+# set-up; production refuses them below.
+_DEV_SECRET = "haven-development-only-secret-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("HAVEN_SECRET_KEY", _DEV_SECRET)
+EVIDENCE_KEY = env_str(
+    "HAVEN_EVIDENCE_KEY",
+    base64.urlsafe_b64encode(hashlib.sha256(b"haven-dev-evidence-key").digest()).decode(),
+)
+DEBUG = env_bool("HAVEN_DEBUG", not PRODUCTION)
+DEMO_MODE = env_bool("HAVEN_DEMO_MODE", False)
+
+if PRODUCTION:
+    missing = [
+        name
+        for name in ("HAVEN_SECRET_KEY", "HAVEN_EVIDENCE_KEY", "HAVEN_ALLOWED_HOSTS")
+        if not os.environ.get(name)
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            "Production mode needs these secrets set: " + ", ".join(missing)
+        )
+    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("HAVEN_SECRET_KEY must be a random string of 32+ characters")
+    if DEBUG or DEMO_MODE:
+        raise ImproperlyConfigured("Production mode refuses HAVEN_DEBUG and HAVEN_DEMO_MODE")
+
+ALLOWED_HOSTS = env_list("HAVEN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("HAVEN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "haven.web",
+    "haven.accounts",
+    "haven.audit",
+    "haven.jobs",
+    "haven.hashing",
+    "haven.matching",
+    "haven.reports",
+    "haven.triage",
+    "haven.api",
+    "haven.stats",
+    "haven.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "haven.accounts.middleware.StaffTwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "haven.urls"
+WSGI_APPLICATION = "haven.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "triage:queue"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "haven.web.context.haven",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'haven.sqlite3'}"), BASE_DIR
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHE_URL = env_str("HAVEN_CACHE_URL", "")
+if CACHE_URL.startswith("redis://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    # One process's memory: fine for one machine. Rate limits and lockouts also live in
+    # the database, so nothing that protects users depends on this cache.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_FAILURE_LIMIT = env_int("HAVEN_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("HAVEN_LOGIN_LOCKOUT_MINUTES", 15)
+REQUIRE_TWO_FACTOR = env_bool("HAVEN_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Haven"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("hi", "हिन्दी"),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = env_str("HAVEN_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+# Uploads go to memory up to this size, then to a temporary file; never to MEDIA_ROOT.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("HAVEN_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("HAVEN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("HAVEN_HSTS_SECONDS", 31536000)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+EMAIL_BACKEND = env_str(
+    "HAVEN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("HAVEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("HAVEN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("HAVEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("HAVEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HAVEN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("HAVEN_FROM_EMAIL", "haven@localhost")
+
+# --- Background work (Celery) -------------------------------------------------------
+# Embedded default: a file-system broker under DATA_DIR, so no server is needed. Every
+# job is also a row in the database (see haven.jobs), which is what makes queued work
+# survive a killed worker on any broker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "data_folder_in": str(DATA_DIR / "queue"),
+        "data_folder_out": str(DATA_DIR / "queue"),
+        "processed_folder": str(DATA_DIR / "queue-processed"),
+        "store_processed": False,
+        "polling_interval": 0.2,
+    }
+    if CELERY_BROKER_URL.startswith("filesystem")
+    else {"visibility_timeout": 3600}
+)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+
+JOB_LEASE_SECONDS = env_int("HAVEN_JOB_LEASE_SECONDS", 300)
+JOB_MAX_ATTEMPTS = env_int("HAVEN_JOB_MAX_ATTEMPTS", 5)
+JOB_SWEEP_SECONDS = env_int("HAVEN_JOB_SWEEP_SECONDS", 30)
+# Tests use this to make a job slow enough to kill a worker in the middle of it.
+JOB_TEST_DELAY_SECONDS = float(env_str("HAVEN_JOB_TEST_DELAY_SECONDS", "0") or 0)
+
+# --- Media intake ---------------------------------------------------------------------
+MAX_UPLOAD_BYTES = env_int("HAVEN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+MAX_IMAGE_PIXELS = env_int("HAVEN_MAX_IMAGE_PIXELS", 50_000_000)
+STAGING_DIR = DATA_DIR / "staging"
+EVIDENCE_DIR = DATA_DIR / "evidence"
+PDQ_MATCH_THRESHOLD = env_int("HAVEN_PDQ_THRESHOLD", 31)
+PDQ_MIN_QUALITY = env_int("HAVEN_PDQ_MIN_QUALITY", 50)
+
+# --- Public reporting -----------------------------------------------------------------
+PUBLIC_ORGANISATION = env_str("HAVEN_PUBLIC_ORGANISATION", "")
+STATUS_PIN_ATTEMPTS = env_int("HAVEN_STATUS_PIN_ATTEMPTS", 5)
+CONTACT_RETENTION_DAYS = env_int("HAVEN_CONTACT_RETENTION_DAYS", 90)
+EMERGENCY_NUMBER = env_str("HAVEN_EMERGENCY_NUMBER", "112")
+HELPLINE_NUMBER = env_str("HAVEN_HELPLINE_NUMBER", "116 111")
+
+# --- API ------------------------------------------------------------------------------
+API_RATE_PER_MINUTE = env_int("HAVEN_API_RATE_PER_MINUTE", 600)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "haven.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "haven.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Haven API",
+    "DESCRIPTION": (
+        "Submit reports of harm to children online, read their status, and work the "
+        "triage queue. Authenticate with `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("HAVEN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,18 @@
+"""URL map: one include per app, so each area's URLs live beside its views."""
+
+from django.urls import include, path
+
+from haven.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("haven.accounts.urls")),
+    path("report/", include("haven.reports.urls")),
+    path("triage/", include("haven.triage.urls")),
+    path("audit/", include("haven.audit.urls")),
+    path("stats/", include("haven.stats.urls")),
+    path("api/", include("haven.api.urls")),
+]
