@@ -199,7 +199,10 @@ DEFAULT_FROM_EMAIL = env_str("HAVEN_FROM_EMAIL", "haven@localhost")
 # Embedded default: a file-system broker under DATA_DIR, so no server is needed. Every
 # job is also a row in the database (see haven.jobs), which is what makes queued work
 # survive a killed worker on any broker.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
+if CELERY_BROKER_URL.startswith("filesystem"):
+    (DATA_DIR / "queue").mkdir(exist_ok=True)
+    (DATA_DIR / "queue-processed").mkdir(exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(DATA_DIR / "queue"),
@@ -218,6 +221,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 JOB_LEASE_SECONDS = env_int("HAVEN_JOB_LEASE_SECONDS", 300)

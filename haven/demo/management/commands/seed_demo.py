@@ -1,0 +1,21 @@
+"""`haven seed_demo`: create the demo organisation and print its sign-ins."""
+
+from django.core.management.base import BaseCommand
+
+from haven.demo.seed import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation, staff accounts, hash bank and sample reports."
+
+    def handle(self, *args, **options):
+        seeded = seed_demo()
+        self.stdout.write(demo_banner(seeded))
+
+
+def demo_banner(seeded) -> str:
+    lines = [f"Demo organisation: {seeded.organisation.name}", "Demo sign-ins (password "
+             f"{DEMO_PASSWORD!r}; the two-factor page shows the demo code):"]
+    lines += [f"  {username:<16} {role}" for username, role in seeded.accounts]
+    lines.append(f"Demo partner API token: {seeded.partner_token}")
+    return "\n".join(lines)

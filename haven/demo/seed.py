@@ -1,0 +1,99 @@
+"""The demo organisation: staff accounts, a hash bank of synthetic images, sample reports.
+
+Everything here is synthetic. Running it twice changes nothing but the demo API token,
+which is re-issued because its plaintext is never stored.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import Organisation, Role, User
+from haven.api.models import ApiToken
+from haven.audit.services import Actor
+from haven.demo.synthetic import synthetic_jpeg
+from haven.hashing.media import hash_media
+from haven.matching.models import BankEntry, HashBank, SignalType
+from haven.reports.intake import ReportInput, Upload, submit_report
+from haven.reports.models import Category, Source
+
+DEMO_PASSWORD = "haven-demo-password"  # noqa: S105  (demo only; refused in production)
+DEMO_ACCOUNTS = [
+    ("demo-analyst", Role.ANALYST),
+    ("demo-supervisor", Role.SUPERVISOR),
+    ("demo-admin", Role.ADMIN),
+]
+BANK_SEEDS = range(1000, 1020)
+
+
+@dataclass
+class DemoSeed:
+    organisation: Organisation
+    accounts: list[tuple[str, str]]
+    partner_token: str
+
+
+def seed_demo() -> DemoSeed:
+    with transaction.atomic():
+        organisation, created = Organisation.objects.get_or_create(
+            slug="demo",
+            # The demo keeps evidence so that the blurred preview and reveal can be tried;
+            # every image in it is synthetic. Real organisations start hash-only.
+            defaults={"name": "Demo Hotline", "evidence_retention": True},
+        )
+        Organisation.objects.get_or_create(slug="other", defaults={"name": "Other Helpline"})
+        for username, role in DEMO_ACCOUNTS:
+            _demo_user(organisation, username, role)
+        partner = _demo_user(organisation, "demo-partner", Role.PARTNER, device=False)
+        if created:
+            _demo_bank(organisation)
+        ApiToken.objects.filter(user=partner, name="demo", revoked_at__isnull=True).delete()
+        _, token = ApiToken.issue(partner, "demo")
+    if created:
+        _demo_reports(organisation)
+    return DemoSeed(organisation, [(u, r.label) for u, r in DEMO_ACCOUNTS], token)
+
+
+def _demo_user(organisation, username, role, device=True) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"organisation": organisation, "role": role, "email": f"{username}@demo.invalid"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if device:
+            TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    return user
+
+
+def _demo_bank(organisation) -> None:
+    bank = HashBank.objects.create(
+        organisation=organisation,
+        name="Demo known material",
+        classification="Known material (synthetic demo bank)",
+    )
+    entries = []
+    for seed in BANK_SEEDS:
+        hashes = hash_media(synthetic_jpeg(seed), "image")
+        note = f"synthetic image {seed}"
+        entries.append(BankEntry(bank=bank, signal_type=SignalType.PDQ, value=hashes.pdq, note=note))
+        entries.append(BankEntry(bank=bank, signal_type=SignalType.MD5, value=hashes.md5, note=note))
+    BankEntry.objects.bulk_create(entries)
+
+
+def _demo_reports(organisation) -> None:
+    samples = [
+        ReportInput(category=Category.DANGER_NOW, description="Demo: a child says they are "
+                    "being told to meet someone tonight.", platform="ExampleChat"),
+        ReportInput(category=Category.SEXUAL_IMAGERY, urls=["https://example.com/demo/1"],
+                    description="Demo: an image that is in the demo bank.",
+                    uploads=[Upload("demo-known.jpg", synthetic_jpeg(1003))]),
+        ReportInput(category=Category.BULLYING, description="Demo: a group chat is posting "
+                    "insults about a pupil.", platform="ExampleSocial", age_band="13-15"),
+        ReportInput(category=Category.SELF_HARM, urls=["https://example.org/demo/post"],
+                    uploads=[Upload("demo-new.jpg", synthetic_jpeg(7))]),
+    ]
+    for data in samples:
+        submit_report(organisation, Source.PUBLIC, data, Actor.public())

@@ -1,0 +1,109 @@
+"""`haven run`: migrate, optionally seed the demo, then run web server and worker together.
+
+One command for one machine. At scale, run `gunicorn haven.wsgi` and `celery -A haven
+worker` as separate services instead (see docs/operations.md).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Start Haven: web server and background worker together."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="seed the demo organisation")
+        parser.add_argument("--host", default=os.environ.get("HAVEN_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("HAVEN_PORT", "8000")))
+        parser.add_argument("--web-workers", type=int, default=3)
+        parser.add_argument("--worker-concurrency", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="web server only")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        banner = ""
+        if options["demo"]:
+            from haven.demo.management.commands.seed_demo import demo_banner
+            from haven.demo.seed import seed_demo
+
+            banner = demo_banner(seed_demo())
+        children = [self._web(options)]
+        if not options["no_worker"]:
+            children.append(self._worker(options))
+        address = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(self.style.SUCCESS(f"\nHaven is running at {address}"))
+        self.stdout.write(f"  Public report form: {address}report/")
+        self.stdout.write(f"  Staff sign-in:      {address}accounts/login/")
+        self.stdout.write(f"  API docs:           {address}api/docs/")
+        if banner:
+            self.stdout.write(banner)
+        self.stdout.write("Press Ctrl+C to stop.\n")
+        sys.exit(_supervise(children))
+
+    def _web(self, options) -> subprocess.Popen:
+        return subprocess.Popen(
+            [
+                _bin("gunicorn"), "haven.wsgi:application",
+                "--bind", f"{options['host']}:{options['port']}",
+                "--workers", str(options["web_workers"]),
+                "--worker-class", "gthread", "--threads", "4",
+                "--access-logfile", "-", "--log-level", "warning",
+            ],
+            env=_child_env(),
+        )
+
+    def _worker(self, options) -> subprocess.Popen:
+        return subprocess.Popen(
+            [
+                _bin("celery"), "-A", "haven", "worker", "--beat",
+                "--concurrency", str(options["worker_concurrency"]),
+                "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
+                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ],
+            env=_child_env(),
+        )
+
+
+def _bin(name: str) -> str:
+    return os.path.join(os.path.dirname(sys.executable), name)
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    return env
+
+
+def _supervise(children: list[subprocess.Popen]) -> int:
+    """Wait until Ctrl+C or until a child dies; then stop the others."""
+    stopping = False
+
+    def stop(_signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        dead = [c for c in children if c.poll() is not None]
+        if dead:
+            code = dead[0].returncode or 1
+            break
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return 0 if stopping else code
