@@ -4,12 +4,58 @@ Personas: an analyst, a supervisor and a partner service of the Northern Hotline
 an analyst of another organisation who must never see the Northern Hotline's data.
 """
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import Organisation, Role, User
 
 STRONG_PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give every test run its own SQLite file, so that runs side by side never collide.
+
+    A file, not memory, because the worker tests start real worker processes on it.
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        name = f"haven-test-{os.getpid()}.sqlite3"
+        db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / name)
+
+
+def _audit_purge_gate(open_gate: bool) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_purge_gate")
+        if open_gate:
+            cursor.execute("INSERT INTO audit_purge_gate VALUES (datetime('now'))")
+
+
+@pytest.fixture(autouse=True)
+def _audit_append_only_between_resets(request):
+    """Keep the audit log append-only during each test, and let the reset after a
+    transactional test empty it (see audit migration 0002)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    uses_db = marker is not None or "db" in request.fixturenames or transactional
+    if uses_db:
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        _audit_purge_gate(False)
+    yield
+    if transactional:
+        _audit_purge_gate(True)
 
 
 @pytest.fixture(autouse=True)

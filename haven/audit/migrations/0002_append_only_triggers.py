@@ -1,16 +1,24 @@
-"""The database itself refuses to change or delete audit events, whatever the code does."""
+"""The database itself refuses to change or delete audit events, whatever the code does.
+
+PostgreSQL's TRUNCATE (what a test database reset uses) does not fire row triggers.
+"""
 
 from django.db import migrations
 
+# SQLite has no TRUNCATE, so emptying the table (a test database being reset, or an
+# operator's deliberate purge) opens a gate first: a row in audit_purge_gate.
 SQLITE = [
+    "CREATE TABLE audit_purge_gate (opened_at TEXT NOT NULL);",
     "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent "
     "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
     "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent "
+    "WHEN NOT EXISTS (SELECT 1 FROM audit_purge_gate) "
     "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
 ]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS audit_event_no_update;",
     "DROP TRIGGER IF EXISTS audit_event_no_delete;",
+    "DROP TABLE IF EXISTS audit_purge_gate;",
 ]
 POSTGRES = [
     "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
