@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from haven.env import database_from_url, env_bool, env_int, env_list, env_str
 
@@ -43,9 +42,7 @@ if PRODUCTION:
         if not os.environ.get(name)
     ]
     if missing:
-        raise ImproperlyConfigured(
-            "Production mode needs these secrets set: " + ", ".join(missing)
-        )
+        raise ImproperlyConfigured("Production mode needs these secrets set: " + ", ".join(missing))
     if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("HAVEN_SECRET_KEY must be a random string of 32+ characters")
     if DEBUG or DEMO_MODE:
@@ -125,7 +122,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("HAVEN_CACHE_URL", "")
 if CACHE_URL.startswith("redis://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
 else:
     # One process's memory: fine for one machine. Rate limits and lockouts also live in
     # the database, so nothing that protects users depends on this cache.

@@ -52,7 +52,7 @@ def seed_demo() -> DemoSeed:
         _, token = ApiToken.issue(partner, "demo")
     if created:
         _demo_reports(organisation)
-    return DemoSeed(organisation, [(u, r.label) for u, r in DEMO_ACCOUNTS], token)
+    return DemoSeed(organisation, [(u, str(r.label)) for u, r in DEMO_ACCOUNTS], token)
 
 
 def _demo_user(organisation, username, role, device=True) -> User:
@@ -78,22 +78,39 @@ def _demo_bank(organisation) -> None:
     for seed in BANK_SEEDS:
         hashes = hash_media(synthetic_jpeg(seed), "image")
         note = f"synthetic image {seed}"
-        entries.append(BankEntry(bank=bank, signal_type=SignalType.PDQ, value=hashes.pdq, note=note))
-        entries.append(BankEntry(bank=bank, signal_type=SignalType.MD5, value=hashes.md5, note=note))
+        entries.append(
+            BankEntry(bank=bank, signal_type=SignalType.PDQ, value=hashes.pdq, note=note)
+        )
+        entries.append(
+            BankEntry(bank=bank, signal_type=SignalType.MD5, value=hashes.md5, note=note)
+        )
     BankEntry.objects.bulk_create(entries)
 
 
 def _demo_reports(organisation) -> None:
     samples = [
-        ReportInput(category=Category.DANGER_NOW, description="Demo: a child says they are "
-                    "being told to meet someone tonight.", platform="ExampleChat"),
-        ReportInput(category=Category.SEXUAL_IMAGERY, urls=["https://example.com/demo/1"],
-                    description="Demo: an image that is in the demo bank.",
-                    uploads=[Upload("demo-known.jpg", synthetic_jpeg(1003))]),
-        ReportInput(category=Category.BULLYING, description="Demo: a group chat is posting "
-                    "insults about a pupil.", platform="ExampleSocial", age_band="13-15"),
-        ReportInput(category=Category.SELF_HARM, urls=["https://example.org/demo/post"],
-                    uploads=[Upload("demo-new.jpg", synthetic_jpeg(7))]),
+        ReportInput(
+            category=Category.DANGER_NOW,
+            description="Demo: a child says they are being told to meet someone tonight.",
+            platform="ExampleChat",
+        ),
+        ReportInput(
+            category=Category.SEXUAL_IMAGERY,
+            urls=["https://example.com/demo/1"],
+            description="Demo: an image that is in the demo bank.",
+            uploads=[Upload("demo-known.jpg", synthetic_jpeg(1003))],
+        ),
+        ReportInput(
+            category=Category.BULLYING,
+            description="Demo: a group chat is posting insults about a pupil.",
+            platform="ExampleSocial",
+            age_band="13-15",
+        ),
+        ReportInput(
+            category=Category.SELF_HARM,
+            urls=["https://example.org/demo/post"],
+            uploads=[Upload("demo-new.jpg", synthetic_jpeg(7))],
+        ),
     ]
     for data in samples:
         submit_report(organisation, Source.PUBLIC, data, Actor.public())

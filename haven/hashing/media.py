@@ -16,8 +16,14 @@ from PIL import Image, UnidentifiedImageError
 
 from haven.hashing.signals import md5_hex, pdq_from_image, sha256_hex
 
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif",
-                 "WEBP": "image/webp", "BMP": "image/bmp", "TIFF": "image/tiff"}
+IMAGE_FORMATS = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    "BMP": "image/bmp",
+    "TIFF": "image/tiff",
+}
 
 # Why a file was not accepted, in words a child or parent understands.
 REJECTION_MESSAGES = {

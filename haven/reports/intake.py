@@ -69,8 +69,9 @@ class Submission:
     rejected: list[Rejected]
 
 
-def submit_report(organisation, source: str, data: ReportInput, actor: Actor,
-                  submitted_by=None) -> Submission:
+def submit_report(
+    organisation, source: str, data: ReportInput, actor: Actor, submitted_by=None
+) -> Submission:
     with transaction.atomic():
         report, pin = _create_report(organisation, source, data, submitted_by)
         rejected = [r for upload in data.uploads if (r := _attach_upload(report, upload))]

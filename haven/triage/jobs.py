@@ -37,8 +37,13 @@ def alert_danger_now(report_id: int) -> None:
             None,
             recipients,
         )
-    record(Actor.system(), "report.alerted", report, organisation_id=report.organisation_id,
-           recipients=len(recipients))
+    record(
+        Actor.system(),
+        "report.alerted",
+        report,
+        organisation_id=report.organisation_id,
+        recipients=len(recipients),
+    )
 
 
 def flag_overdue(now=None) -> int:
@@ -46,7 +51,9 @@ def flag_overdue(now=None) -> int:
     now = now or timezone.now()
     overdue_ids = list(
         Report.objects.filter(
-            status__in=OPEN_STATUSES, due_at__lt=now, overdue_notified_at__isnull=True,
+            status__in=OPEN_STATUSES,
+            due_at__lt=now,
+            overdue_notified_at__isnull=True,
             first_action_at__isnull=True,
         ).values_list("pk", flat=True)[:500]
     )
@@ -60,8 +67,13 @@ def flag_overdue(now=None) -> int:
             if not won:
                 continue
             report = Report.objects.get(pk=report_id)
-            record(Actor.system(), "report.overdue", report,
-                   organisation_id=report.organisation_id, due_at=report.due_at.isoformat())
+            record(
+                Actor.system(),
+                "report.overdue",
+                report,
+                organisation_id=report.organisation_id,
+                due_at=report.due_at.isoformat(),
+            )
         recipients = _supervisor_emails(report.organisation_id)
         if recipients:
             send_mail(
@@ -73,3 +85,18 @@ def flag_overdue(now=None) -> int:
             )
         flagged += 1
     return flagged
+
+
+@job_handler("triage.notify_assignee")
+def notify_assignee(report_id: int, user_id: int) -> None:
+    report = Report.objects.filter(pk=report_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if report is None or user is None:
+        return
+    # Only the reference goes by e-mail: nothing about the report's content.
+    send_mail(
+        f"[Haven] Report assigned to you: {report.reference}",
+        f"Report {report.reference} has been assigned to you. Open Haven to work on it.",
+        None,
+        [user.email],
+    )

@@ -54,9 +54,21 @@ def _haven(env, code: str) -> None:
 def _start_worker(env, **extra) -> subprocess.Popen:
     with (Path(env["HAVEN_DATA_DIR"]) / "worker.log").open("ab") as log:
         return subprocess.Popen(
-            [str(BIN / "celery"), "-A", "haven", "worker", "--beat", "--concurrency", "2",
-             "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
-             "--schedule", str(Path(env["HAVEN_DATA_DIR"]) / "beat-schedule")],
+            [
+                str(BIN / "celery"),
+                "-A",
+                "haven",
+                "worker",
+                "--beat",
+                "--concurrency",
+                "2",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+                "--schedule",
+                str(Path(env["HAVEN_DATA_DIR"]) / "beat-schedule"),
+            ],
             env=env | extra,
             start_new_session=True,  # its own process group, so SIGKILL takes every child
             stdout=log,

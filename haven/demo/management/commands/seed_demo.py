@@ -14,8 +14,10 @@ class Command(BaseCommand):
 
 
 def demo_banner(seeded) -> str:
-    lines = [f"Demo organisation: {seeded.organisation.name}", "Demo sign-ins (password "
-             f"{DEMO_PASSWORD!r}; the two-factor page shows the demo code):"]
+    lines = [
+        f"Demo organisation: {seeded.organisation.name}",
+        f"Demo sign-ins (password {DEMO_PASSWORD!r}; the two-factor page shows the demo code):",
+    ]
     lines += [f"  {username:<16} {role}" for username, role in seeded.accounts]
     lines.append(f"Demo partner API token: {seeded.partner_token}")
     return "\n".join(lines)

@@ -50,11 +50,20 @@ class Command(BaseCommand):
     def _web(self, options) -> subprocess.Popen:
         return subprocess.Popen(
             [
-                _bin("gunicorn"), "haven.wsgi:application",
-                "--bind", f"{options['host']}:{options['port']}",
-                "--workers", str(options["web_workers"]),
-                "--worker-class", "gthread", "--threads", "4",
-                "--access-logfile", "-", "--log-level", "warning",
+                _bin("gunicorn"),
+                "haven.wsgi:application",
+                "--bind",
+                f"{options['host']}:{options['port']}",
+                "--workers",
+                str(options["web_workers"]),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "warning",
             ],
             env=_child_env(),
         )
@@ -62,10 +71,19 @@ class Command(BaseCommand):
     def _worker(self, options) -> subprocess.Popen:
         return subprocess.Popen(
             [
-                _bin("celery"), "-A", "haven", "worker", "--beat",
-                "--concurrency", str(options["worker_concurrency"]),
-                "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
-                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                _bin("celery"),
+                "-A",
+                "haven",
+                "worker",
+                "--beat",
+                "--concurrency",
+                str(options["worker_concurrency"]),
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+                "--schedule",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
             env=_child_env(),
         )
