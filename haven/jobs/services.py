@@ -68,7 +68,7 @@ def run_job(job_id: int) -> bool:
 
 def _record_failure(job: Job, exc: Exception) -> None:
     attempts = job.attempts + 1
-    fields = {"last_error": f"{type(exc).__name__}: {exc}"[:2000]}
+    fields: dict[str, object] = {"last_error": f"{type(exc).__name__}: {exc}"[:2000]}
     if attempts >= settings.JOB_MAX_ATTEMPTS:
         fields["failed_at"] = timezone.now()
     else:

@@ -6,6 +6,7 @@ report from being stored.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -107,7 +108,7 @@ def _create_report(organisation, source, data: ReportInput, submitted_by):
         age_band=data.age_band,
         contact_sealed=sealing.seal(contact.encode()).decode() if contact else "",
         contact_expires_at=(
-            now + timezone.timedelta(days=settings.CONTACT_RETENTION_DAYS) if contact else None
+            now + timedelta(days=settings.CONTACT_RETENTION_DAYS) if contact else None
         ),
         language=data.language[:10],
         source=source,
