@@ -202,11 +202,13 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem"):
     (DATA_DIR / "queue").mkdir(exist_ok=True)
     (DATA_DIR / "queue-processed").mkdir(exist_ok=True)
+    (DATA_DIR / "queue-control").mkdir(exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(DATA_DIR / "queue"),
         "data_folder_out": str(DATA_DIR / "queue"),
         "processed_folder": str(DATA_DIR / "queue-processed"),
+        "control_folder": str(DATA_DIR / "queue-control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
