@@ -16,7 +16,8 @@ def synthetic_image(seed: int, size: tuple[int, int] = (320, 240)) -> Image.Imag
     draw = ImageDraw.Draw(image)
     for _ in range(12):
         x0, y0 = rng.randrange(width), rng.randrange(height)
-        x1, y1 = x0 + rng.randrange(20, width), y0 + rng.randrange(20, height)
+        x1 = x0 + rng.randrange(width // 16 + 1, width + 1)
+        y1 = y0 + rng.randrange(height // 16 + 1, height + 1)
         colour = tuple(rng.randrange(256) for _ in range(3))
         shape = rng.choice(("rectangle", "ellipse", "line"))
         if shape == "line":
