@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from haven.jobs.models import Job
@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 
 
 def enqueue(name: str, **payload) -> Job:
-    job = Job.objects.create(name=name, payload=payload)
+    # sent_at is when the message is (about to be) sent; if sending fails, the sweep
+    # notices the job was never taken and sends it again.
+    job = Job.objects.create(name=name, payload=payload, sent_at=timezone.now())
     transaction.on_commit(lambda: _send(job.pk))
     return job
 
@@ -30,7 +32,6 @@ def enqueue(name: str, **payload) -> Job:
 def _send(job_id: int) -> None:
     from haven.jobs.tasks import run_job
 
-    Job.objects.filter(pk=job_id).update(sent_at=timezone.now())
     try:
         run_job.delay(job_id)
     except Exception:
@@ -43,7 +44,10 @@ def _take_lease(job_id: int) -> bool:
     taken = (
         Job.objects.filter(pk=job_id, failed_at__isnull=True)
         .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-        .update(leased_until=now + timedelta(seconds=settings.JOB_LEASE_SECONDS))
+        .update(
+            leased_until=now + timedelta(seconds=settings.JOB_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
     )
     return taken == 1
 
@@ -53,7 +57,6 @@ def run_job(job_id: int) -> bool:
     if not _take_lease(job_id):
         return False
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
     if settings.JOB_TEST_DELAY_SECONDS:
         time.sleep(settings.JOB_TEST_DELAY_SECONDS)
     try:
@@ -67,7 +70,7 @@ def run_job(job_id: int) -> bool:
 
 
 def _record_failure(job: Job, exc: Exception) -> None:
-    attempts = job.attempts + 1
+    attempts = job.attempts
     fields: dict[str, object] = {"last_error": f"{type(exc).__name__}: {exc}"[:2000]}
     if attempts >= settings.JOB_MAX_ATTEMPTS:
         fields["failed_at"] = timezone.now()
@@ -81,11 +84,10 @@ def sweep(stale_after_seconds: int | None = None) -> int:
     """Re-send every unfinished job whose lease ran out or whose message may be lost."""
     now = timezone.now()
     stale = now - timedelta(seconds=stale_after_seconds or settings.JOB_SWEEP_SECONDS)
-    never_taken = Q(leased_until__isnull=True) & (
-        Q(sent_at__isnull=True, created_at__lt=stale) | Q(sent_at__lt=stale)
-    )
+    never_taken = Q(leased_until__isnull=True) & (Q(sent_at__isnull=True) | Q(sent_at__lt=stale))
     due = Job.objects.filter(failed_at__isnull=True).filter(Q(leased_until__lt=now) | never_taken)
     ids = list(due.values_list("pk", flat=True)[:1000])
+    Job.objects.filter(pk__in=ids).update(sent_at=now)
     for job_id in ids:
         _send(job_id)
     if ids:
