@@ -50,6 +50,9 @@ if PRODUCTION:
 
 ALLOWED_HOSTS = env_list("HAVEN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("HAVEN_CSRF_TRUSTED_ORIGINS", [])
+# How many reverse proxies in front of Haven append to X-Forwarded-For. With 0, the
+# header is ignored (a client could forge it); lockouts then use the socket address.
+TRUSTED_PROXY_COUNT = env_int("HAVEN_TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -161,6 +164,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 # Uploads go to memory up to this size, then to a temporary file; never to MEDIA_ROOT.

@@ -8,6 +8,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from haven.accounts.models import User
+from haven.api.models import ApiToken
 
 
 def staff_required(view):
@@ -30,3 +34,24 @@ def supervisor_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def admin_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_org_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def access_member(admin, user_id: int):
+    """A member of the admin's own organisation; anyone else is a 404, as if absent."""
+    return get_object_or_404(User, pk=user_id, organisation_id=admin.organisation_id)
+
+
+def access_own_token(user, token_id: int):
+    """One of the user's own API tokens; another user's token is a 404, as if absent."""
+    return get_object_or_404(ApiToken, pk=token_id, user=user)

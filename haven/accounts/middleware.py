@@ -1,12 +1,27 @@
 """Staff must finish two-factor sign-in before they see anything behind the login."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths a signed-in user may reach before the second factor: signing in and out, the
-# enrolment page, and static files. The API authenticates with tokens, not sessions.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/report/", "/api/", "/i18n/", "/healthz")
+# two-factor pages (entry and enrolment), public pages and static files. Not the rest of
+# /accounts/: with only a password, nobody may make API tokens or manage people.
+_OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/static/",
+    "/report/",
+    "/i18n/",
+    "/healthz",
+)
+# The API authenticates with tokens, which never make a session user, so this middleware
+# leaves token calls alone; but a half-signed-in browser session must not use the API.
+_API_PREFIX = "/api/"
 
 
 class StaffTwoFactorMiddleware:
@@ -22,5 +37,11 @@ class StaffTwoFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
-            return redirect(reverse("accounts:two_factor") + f"?next={request.path}")
+            if request.path.startswith(_API_PREFIX):
+                message = "Finish two-factor sign-in before using the API from a browser."
+                return JsonResponse(
+                    {"error": {"code": "two_factor_required", "message": message}}, status=403
+                )
+            query = urlencode({"next": request.get_full_path()}, safe="/")
+            return redirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

@@ -45,6 +45,10 @@ class User(AbstractUser):
         return self.organisation_id is not None and self.role in SUPERVISING_ROLES
 
     @property
+    def is_org_admin(self) -> bool:
+        return self.organisation_id is not None and self.role == Role.ADMIN
+
+    @property
     def is_partner(self) -> bool:
         return self.role == Role.PARTNER
 
@@ -55,3 +59,6 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} at {self.at:%Y-%m-%d %H:%M}"

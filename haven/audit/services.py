@@ -48,4 +48,13 @@ def record(
 
 
 def client_ip(request) -> str | None:
+    """The client's address, taking the one our own proxies saw when there are any."""
+    from django.conf import settings
+
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None

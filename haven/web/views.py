@@ -6,9 +6,11 @@ from django.shortcuts import redirect
 
 
 def home(request):
-    if request.user.is_authenticated:
-        return redirect("triage:queue")
-    return redirect("reports:report")
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("reports:report")
+    # Partner services have no queue: their page is their API tokens.
+    return redirect("triage:queue" if user.is_org_staff else "accounts:tokens")
 
 
 def healthz(request):
