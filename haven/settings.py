@@ -129,8 +129,9 @@ if CACHE_URL.startswith("redis://"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
-    # One process's memory: fine for one machine. Rate limits and lockouts also live in
-    # the database, so nothing that protects users depends on this cache.
+    # One process's memory: API rate limits and status-page throttles then count per
+    # process. Sign-in lockouts live in the database and hold across processes. Set
+    # HAVEN_CACHE_URL to Redis to share the counts when running several processes.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 PASSWORD_HASHERS = [
@@ -178,7 +179,9 @@ SESSION_COOKIE_AGE = env_int("HAVEN_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Nothing leaves for other sites; "no-referrer" would also make browsers send
+# "Origin: null" on our own forms, which Django's CSRF check rightly refuses.
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("HAVEN_SSL_REDIRECT", True)
@@ -258,6 +261,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["haven.api.throttling.TokenRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "haven.api.errors.exception_handler",

@@ -1,11 +1,15 @@
-"""`Authorization: Bearer hvn_<id>_<secret>` authentication for the API."""
+"""`Authorization: Bearer hvn_<id>_<secret>` authentication for the API, who may use it,
+and how an API caller is named in the audit log."""
 
 import hmac
 
+from django.conf import settings
 from django.utils import timezone
-from rest_framework import authentication, exceptions
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions
 
 from haven.api.models import TOKEN_PREFIX, ApiToken
+from haven.audit.services import Actor, client_ip
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -26,9 +30,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return token.user, token
 
     def _token(self, raw: str) -> ApiToken:
-        if not raw.startswith(TOKEN_PREFIX) or "_" not in raw[len(TOKEN_PREFIX):]:
+        if not raw.startswith(TOKEN_PREFIX) or "_" not in raw[len(TOKEN_PREFIX) :]:
             raise exceptions.AuthenticationFailed("Malformed token.")
-        key_id, _, secret = raw[len(TOKEN_PREFIX):].partition("_")
+        key_id, _, secret = raw[len(TOKEN_PREFIX) :].partition("_")
         token = (
             ApiToken.objects.select_related("user__organisation")
             .filter(key_id=key_id, revoked_at__isnull=True)
@@ -42,3 +46,44 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """Describes TokenAuthentication in the OpenAPI schema as the `HavenToken` scheme."""
+
+    target_class = "haven.api.auth.TokenAuthentication"
+    name = "HavenToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "hvn_<key id>_<secret>",
+            "description": "An API token from `haven token create`, sent as "
+            "`Authorization: Bearer hvn_...`.",
+        }
+
+
+class IsOrganisationMember(permissions.BasePermission):
+    """A token's user, or a staff member signed in with both factors, of some organisation."""
+
+    message = "Only members of an organisation may use this API."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if user is None or not user.is_authenticated or user.organisation_id is None:
+            return False
+        if isinstance(request.auth, ApiToken):
+            return True
+        # A browser session reaches the API past the two-factor middleware, so the same
+        # rule is applied here: no second factor, no data.
+        is_verified = getattr(user, "is_verified", None)
+        return not settings.REQUIRE_TWO_FACTOR or bool(is_verified and is_verified())
+
+
+def actor_for(request) -> Actor:
+    """The audit actor for an API call: "token <name>" for tokens, else the username."""
+    user = request.user
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    label = f"token {token.name}" if token else user.get_username()
+    return Actor(user, label, client_ip(request), user.organisation_id)

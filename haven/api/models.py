@@ -6,12 +6,13 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-TOKEN_PREFIX = "hvn_"
+TOKEN_PREFIX = "hvn_"  # noqa: S105 (a public prefix, not a secret)
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100)
     # Only a digest of the secret is stored; the token is shown once, when made.
     key_id = models.CharField(max_length=16, unique=True)
@@ -32,7 +33,10 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str, rate_per_minute: int | None = None) -> tuple["ApiToken", str]:
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, key_id=key_id, digest=cls.digest_of(secret),
+            user=user,
+            name=name,
+            key_id=key_id,
+            digest=cls.digest_of(secret),
             rate_per_minute=rate_per_minute,
         )
         return token, f"{TOKEN_PREFIX}{key_id}_{secret}"

@@ -72,9 +72,7 @@ class Report(models.Model):
     external_id = models.CharField(max_length=200, blank=True)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
-    urgency = models.PositiveSmallIntegerField(
-        choices=Urgency.choices, default=Urgency.STANDARD
-    )
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.STANDARD)
     received_at = models.DateTimeField(auto_now_add=True)
     due_at = models.DateTimeField(db_index=True)
     first_action_at = models.DateTimeField(null=True, blank=True)
@@ -95,6 +93,15 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "urgency", "due_at"]),
             models.Index(fields=["organisation", "received_at"]),
+        ]
+        constraints = [
+            # A partner's retry of the same report finds the first one, even when two
+            # retries race.
+            models.UniqueConstraint(
+                fields=["submitted_by", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_external_id_per_submitter",
+            )
         ]
 
     def __str__(self) -> str:
