@@ -1,8 +1,8 @@
 """The `haven` command: Django's management commands under Haven's name.
 
-    haven run --demo          start web server and worker together (what `make run` does)
-    haven token create ...    issue an API token
-    haven migrate             any Django management command works the same way
+haven run --demo          start web server and worker together (what `make run` does)
+haven token create ...    issue an API token
+haven migrate             any Django management command works the same way
 """
 
 import os

@@ -1,6 +1,7 @@
 """Write audit events. Every read of protected detail and every change calls `record`."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from haven.audit.models import AuditEvent
 
@@ -9,7 +10,7 @@ from haven.audit.models import AuditEvent
 class Actor:
     """Who is acting: a signed-in user, an API token's user, the public, or the worker."""
 
-    user: object | None
+    user: Any  # a User, or None for the public and the worker
     label: str
     ip_address: str | None = None
     organisation_id: int | None = None

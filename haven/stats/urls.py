@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from haven.stats import views
 
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("export.csv", views.export_periods, name="export_periods"),
+    path("reports.csv", views.export_reports, name="export_reports"),
+]
