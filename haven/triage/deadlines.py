@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from haven.reports.models import Category, Report, Urgency
 
-DEFAULT_HOURS = {
+DEFAULT_HOURS: dict[str, int] = {
     Category.DANGER_NOW: 1,
     Category.SEXUAL_IMAGERY: 24,
 }

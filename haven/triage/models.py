@@ -56,3 +56,30 @@ class ActionTaken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.report_id}"
+
+
+class Severity(models.TextChoices):
+    """How serious an analyst judges a report to be, once it has been looked at."""
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+def severity_label(value: str) -> str:
+    return str(Severity(value).label) if value in Severity.values else value
+
+
+class SpentGrant(models.Model):
+    """A one-time grant to see an original file that has already been used.
+
+    The grant itself is a signed token; this row is what makes it one-time. Inserting
+    the row is the claim: the unique nonce lets only one request win.
+    """
+
+    nonce = models.CharField(max_length=32, unique=True)
+    spent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce
