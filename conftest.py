@@ -70,7 +70,10 @@ def _fast_and_isolated(settings, tmp_path):
     settings.DEMO_MODE = False
     from django.core.cache import cache
 
+    from haven.matching.index import forget_all
+
     cache.clear()
+    forget_all()
 
 
 def make_user(organisation, username, role, email=""):

@@ -1,11 +1,12 @@
 """A simple in-memory PDQ index per organisation: brute force over a numpy array.
 
 Good to some hundred thousand hashes; the detection-at-scale issue replaces it with an
-exact multi-index. The cache is keyed by a fingerprint of the bank contents, so a
-change to any bank is seen by the next lookup.
+exact multi-index. The cache is keyed by a fingerprint of the bank contents, checked at
+most once a second, so a change to any bank is seen within a second.
 """
 
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +32,9 @@ class PdqIndex:
         return [(int(self.entry_ids[i]), int(distances[i])) for i in hits]
 
 
-_cache: dict[int, tuple[tuple, PdqIndex]] = {}
+FINGERPRINT_SECONDS = 1.0
+
+_cache: dict[int, tuple[tuple, float, PdqIndex]] = {}
 _lock = threading.Lock()
 
 
@@ -54,12 +57,17 @@ def _fingerprint(organisation_id: int) -> tuple:
     return (entries["n"], entries["top"], banks)
 
 
-def pdq_index_for(organisation_id: int) -> PdqIndex:
-    fingerprint = _fingerprint(organisation_id)
+def pdq_index_for(organisation_id: int, max_age: float = FINGERPRINT_SECONDS) -> PdqIndex:
+    now = time.monotonic()
     with _lock:
         cached = _cache.get(organisation_id)
-        if cached and cached[0] == fingerprint:
-            return cached[1]
+    if cached and now - cached[1] < max_age:
+        return cached[2]
+    fingerprint = _fingerprint(organisation_id)
+    if cached and cached[0] == fingerprint:
+        with _lock:
+            _cache[organisation_id] = (fingerprint, now, cached[2])
+        return cached[2]
     rows = list(_live_entries(organisation_id).values_list("id", "value", "bank__pdq_threshold"))
     index = PdqIndex(
         entry_ids=np.array([r[0] for r in rows], dtype=np.int64),
@@ -67,5 +75,11 @@ def pdq_index_for(organisation_id: int) -> PdqIndex:
         hashes=pdq_to_bytes([r[1] for r in rows]),
     )
     with _lock:
-        _cache[organisation_id] = (fingerprint, index)
+        _cache[organisation_id] = (fingerprint, now, index)
     return index
+
+
+def forget_all() -> None:
+    """Drop every cached index (tests, and after bulk imports)."""
+    with _lock:
+        _cache.clear()

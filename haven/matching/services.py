@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from haven.audit.services import Actor, record
 from haven.matching.index import pdq_index_for
@@ -11,19 +12,16 @@ from haven.reports.models import MediaItem
 
 def find_matches(organisation_id: int, md5: str, sha256: str, pdq: str, pdq_quality):
     """(entry, signal type, distance) for every bank entry the hashes match."""
-    exact = {SignalType.MD5: md5, SignalType.SHA256: sha256}
     found: list[tuple[BankEntry, str, int]] = []
-    for signal_type, value in exact.items():
-        if not value:
-            continue
+    exact = Q()
+    for signal_type, value in ((SignalType.MD5, md5), (SignalType.SHA256, sha256)):
+        if value:
+            exact |= Q(signal_type=signal_type, value=value.lower())
+    if exact:
         entries = BankEntry.objects.filter(
-            bank__organisation_id=organisation_id,
-            bank__enabled=True,
-            enabled=True,
-            signal_type=signal_type,
-            value=value.lower(),
+            exact, bank__organisation_id=organisation_id, bank__enabled=True, enabled=True
         ).select_related("bank")
-        found.extend((entry, signal_type, 0) for entry in entries)
+        found.extend((entry, entry.signal_type, 0) for entry in entries)
     # Low-quality PDQ hashes (flat or tiny images) match everything alike: skip them.
     quality_ok = pdq_quality is None or pdq_quality >= settings.PDQ_MIN_QUALITY
     if pdq and quality_ok:
