@@ -168,6 +168,7 @@ def run_one(name, database_url, args) -> Result:
     haven(env, "migrate", "-v0")
     token = haven(env, "shell", code=SETUP).strip().splitlines()[-1]
     port = free_port()
+    log = (data_dir / "server.log").open("wb")
     server = subprocess.Popen(
         [
             str(BIN / "haven"),
@@ -176,17 +177,22 @@ def run_one(name, database_url, args) -> Result:
             str(port),
             "--web-workers",
             str(args.web_workers),
-            "--worker-concurrency",
-            "1",
+            "--worker-processes",
+            str(args.worker_processes),
         ],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    log.close()
     result = Result(name)
     try:
-        wait_ready(port)
+        try:
+            wait_ready(port)
+        except RuntimeError:
+            print((data_dir / "server.log").read_text(errors="replace")[-3000:])
+            raise
         images = [synthetic_jpeg(seed) for seed in range(50)]
         lock = threading.Lock()
         started = time.monotonic()
@@ -237,6 +243,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--worker-processes", type=int, default=1)
     parser.add_argument("--drain-timeout", type=float, default=180)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument(

@@ -73,29 +73,40 @@ class Submission:
 def submit_report(
     organisation, source: str, data: ReportInput, actor: Actor, submitted_by=None
 ) -> Submission:
-    with transaction.atomic():
-        report, pin = _create_report(organisation, source, data, submitted_by)
-        rejected = [r for upload in data.uploads if (r := _attach_upload(report, upload))]
-        for hashes in data.hashes:
-            _attach_hashes(report, hashes)
-        record(
-            actor,
-            "report.submitted",
-            report,
-            organisation_id=organisation.pk,
-            reference=report.reference,
-            category=report.category,
-            source=source,
-            files=len(data.uploads),
-            rejected=[r.code for r in rejected],
-        )
-        if report.category == Category.DANGER_NOW:
-            enqueue("triage.alert_danger_now", report_id=report.pk)
+    # Checking, encrypting and staging files, and looking up the deadline, happen before
+    # the transaction: the database (one writer at a time on SQLite) is held only for
+    # the inserts.
+    files = [_prepare(upload) for upload in data.uploads]
+    now = timezone.now()
+    due = deadlines.due_at(organisation.pk, data.category, now)
+    try:
+        with transaction.atomic():
+            report, pin = _create_report(organisation, source, data, submitted_by, now, due)
+            for prepared in files:
+                _attach_file(report, prepared)
+            for hashes in data.hashes:
+                _attach_hashes(report, hashes)
+            rejected = [Rejected(f.name, f.rejection) for f in files if f.rejection]
+            record(
+                actor,
+                "report.submitted",
+                report,
+                organisation_id=organisation.pk,
+                reference=report.reference,
+                category=report.category,
+                source=source,
+                files=len(files),
+                rejected=[r.code for r in rejected],
+            )
+            if report.category == Category.DANGER_NOW:
+                enqueue("triage.alert_danger_now", report_id=report.pk)
+    except BaseException:
+        _discard_staged(files)
+        raise
     return Submission(report, pin, rejected)
 
 
-def _create_report(organisation, source, data: ReportInput, submitted_by):
-    now = timezone.now()
+def _create_report(organisation, source, data: ReportInput, submitted_by, now, due):
     reference, pin = new_reference(), new_pin()
     contact = data.contact.strip()
     report = Report.objects.create(
@@ -115,38 +126,55 @@ def _create_report(organisation, source, data: ReportInput, submitted_by):
         submitted_by=submitted_by,
         external_id=data.external_id[:200],
         urgency=deadlines.urgency_for(data.category),
-        due_at=deadlines.due_at(organisation.pk, data.category, now),
+        due_at=due,
     )
     # received_at is set by the database default; keep the deadline relative to it.
     ReportUrl.objects.bulk_create(ReportUrl(report=report, url=url) for url in data.urls)
     return report, pin
 
 
-def _attach_upload(report: Report, upload: Upload) -> Rejected | None:
-    name = upload.name[:255]
+@dataclass
+class _PreparedFile:
+    name: str
+    size: int
+    kind: str = MediaKind.IMAGE
+    content_type: str = ""
+    staged_name: str = ""
+    rejection: str = ""
+
+
+def _prepare(upload: Upload) -> _PreparedFile:
+    prepared = _PreparedFile(upload.name[:255], len(upload.data))
     try:
         inspected = inspect(upload.data)
     except MediaRejected as exc:
-        MediaItem.objects.create(
-            report=report,
-            kind=MediaKind.IMAGE,
-            original_name=name,
-            size=len(upload.data),
-            status=MediaStatus.REJECTED,
-            rejection=exc.code,
-        )
-        return Rejected(name, exc.code)
-    staged = sealing.staging_store().put(upload.data)
+        prepared.rejection = exc.code
+        return prepared
+    prepared.kind, prepared.content_type = inspected.kind, inspected.content_type
+    prepared.staged_name = sealing.staging_store().put(upload.data)
+    return prepared
+
+
+def _discard_staged(files: list[_PreparedFile]) -> None:
+    staging = sealing.staging_store()
+    for prepared in files:
+        if prepared.staged_name:
+            staging.delete(prepared.staged_name)
+
+
+def _attach_file(report: Report, prepared: _PreparedFile) -> None:
     item = MediaItem.objects.create(
         report=report,
-        kind=inspected.kind,
-        original_name=name,
-        content_type=inspected.content_type,
-        size=len(upload.data),
-        staged_name=staged,
+        kind=prepared.kind,
+        original_name=prepared.name,
+        content_type=prepared.content_type,
+        size=prepared.size,
+        staged_name=prepared.staged_name,
+        status=MediaStatus.REJECTED if prepared.rejection else MediaStatus.PENDING,
+        rejection=prepared.rejection,
     )
-    enqueue("hashing.hash_media", item_id=item.pk)
-    return None
+    if not prepared.rejection:
+        enqueue("hashing.hash_media", item_id=item.pk)
 
 
 def _attach_hashes(report: Report, hashes: HashSet) -> None:

@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django.core import mail
 
@@ -154,3 +156,13 @@ def test_pin_and_contact_are_stored_only_in_protected_form(
     assert "parent@" not in report.contact_sealed
     assert unseal_contact(report) == "parent@example.org"
     assert AuditEvent.objects.filter(action="report.submitted", target_id=str(report.pk)).exists()
+
+
+def test_staged_files_are_discarded_when_the_report_cannot_be_stored(organisation, settings):
+    data = ReportInput(category="bullying", uploads=[Upload("a.jpg", synthetic_jpeg(9))])
+    with (
+        mock.patch("haven.reports.intake.record", side_effect=RuntimeError("database gone")),
+        pytest.raises(RuntimeError),
+    ):
+        submit_report(organisation, Source.PUBLIC, data, Actor.public())
+    assert not list(settings.STAGING_DIR.glob("*"))

@@ -1,0 +1,455 @@
+"""Nobody reaches the Northern Hotline's reports, media, people or tokens from outside it.
+
+The sweep is built from the URL map itself: every pattern that takes an identifier is
+tried, with GET and POST, with the Northern Hotline's identifiers, by people who must
+not reach them. An endpoint added later is swept without anyone remembering to add it
+here; one with an identifier of a new kind fails until IDENTIFIERS says how to fill it.
+"""
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.db.models import Q
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
+
+from conftest import make_user, verified_client
+from haven.accounts.models import Role, User
+from haven.api.models import ApiToken
+from haven.audit.models import AuditEvent
+from haven.audit.services import Actor
+from haven.demo.synthetic import synthetic_jpeg
+from haven.reports.intake import ReportInput, Upload, submit_report
+from haven.reports.models import Category, MediaItem, MediaStatus, Report, ReportUrl, Source
+from haven.triage import actions
+from haven.triage.models import ActionKind, ActionTaken, Note, SpentGrant
+
+# What each kind of identifier in a URL names. A URL parameter not listed here fails
+# every sweep, so that a new kind of endpoint cannot go unswept: add its name here and
+# the Northern object it should name in `Northern.identifiers`.
+IDENTIFIERS = {
+    "reference": "a report's reference",
+    "item_id": "a media item's id",
+    "user_id": "a member's user id",
+    "token_id": "an API token's id",
+}
+# A successful look at a report or its media; none may ever be recorded for an outsider.
+READS = {
+    "report.viewed",
+    "media.preview_viewed",
+    "media.revealed",
+    "media.original_viewed",
+    "report.contact_viewed",
+}
+# Pages anyone may open without signing in. Every other route is staff-only.
+PUBLIC_ROUTES = {
+    "",
+    "healthz",
+    "robots.txt",
+    "i18n/setlang/",
+    "accounts/login/",
+    "accounts/logout/",
+    "report/",
+    "report/sent/",
+    "report/status/",
+    "api/schema/",
+    "api/docs/",
+    "api/redoc/",
+}
+_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+# --- The URL map ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # as written in the URL map, e.g. "triage/<str:reference>/claim"
+    name: str
+    converters: dict = field(hash=False, compare=False)
+
+    @property
+    def parameters(self) -> list[str]:
+        return _PARAMETER.findall(self.route)
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+    def urls(self, identifiers: dict[str, list]) -> list[str]:
+        """One URL for each combination of the identifiers' values."""
+        names = self.parameters
+        urls = []
+        for values in itertools.product(*(identifiers[name] for name in names)):
+            given = dict(zip(names, values, strict=True))
+
+            def fill(match, given=given):
+                name = match.group(1)
+                return str(self.converters[name].to_url(given[name]))
+
+            urls.append("/" + _PARAMETER.sub(fill, self.route))
+        return urls
+
+
+def every_route(patterns=None, prefix: str = "", namespace: str = "", converters=None):
+    """Every URL pattern of the project, with its full route and converters."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if not isinstance(entry.pattern, RoutePattern):
+            raise AssertionError(
+                f"{prefix}{entry.pattern} is a regular-expression pattern: teach every_route "
+                "how to fill it, so that the authorisation sweep covers it"
+            )
+        route = prefix + str(entry.pattern)
+        merged = {**(converters or {}), **entry.pattern.converters}
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from every_route(entry.url_patterns, route, inner, merged)
+        else:
+            name = ":".join(filter(None, [namespace, entry.name])) if entry.name else ""
+            yield Route(route, name, merged)
+
+
+def routes_with_identifiers() -> list[Route]:
+    routes = [route for route in every_route() if route.parameters]
+    unknown = {
+        name: [route.route for route in routes if name in route.parameters]
+        for route in routes
+        for name in route.parameters
+        if name not in IDENTIFIERS
+    }
+    if unknown:
+        listed = "; ".join(f"{name!r} in {', '.join(where)}" for name, where in unknown.items())
+        pytest.fail(
+            f"URL parameters the authorisation sweep cannot fill: {listed}. Add each to "
+            "IDENTIFIERS and Northern.identifiers in haven/web/tests/test_cross_organisation.py."
+        )
+    return routes
+
+
+# --- The Northern Hotline and the people outside it ---------------------------------------
+
+
+@dataclass
+class Northern:
+    organisation: object
+    report: Report
+    partner_report: Report
+    tokens: list[ApiToken]
+
+    def identifiers(self) -> dict[str, list]:
+        return {
+            "reference": [self.report.reference],
+            "item_id": list(self.report.media.order_by("pk").values_list("pk", flat=True)),
+            "user_id": list(self.organisation.members.order_by("pk").values_list("pk", flat=True)),
+            "token_id": [token.pk for token in self.tokens],
+        }
+
+    def snapshot(self) -> dict:
+        """Everything of the Northern Hotline's that a sweep could change."""
+        org = self.organisation
+        in_org = Q(report__organisation=org)
+        return {
+            "reports": list(Report.objects.filter(organisation=org).order_by("pk").values()),
+            "urls": list(ReportUrl.objects.filter(in_org).order_by("pk").values()),
+            "media": list(MediaItem.objects.filter(in_org).order_by("pk").values()),
+            "notes": list(Note.objects.filter(in_org).order_by("pk").values()),
+            "actions": list(ActionTaken.objects.filter(in_org).order_by("pk").values()),
+            "members": list(
+                User.objects.filter(organisation=org)
+                .order_by("pk")
+                .values("pk", "username", "role", "is_active", "password", "organisation")
+            ),
+            "devices": list(
+                TOTPDevice.objects.filter(user__organisation=org)
+                .order_by("pk")
+                .values("pk", "user", "key", "confirmed")
+            ),
+            # Not last_used_at: the partner's own token is used by the partner's sweep.
+            "tokens": list(
+                ApiToken.objects.filter(user__organisation=org)
+                .order_by("pk")
+                .values("pk", "user", "name", "digest", "revoked_at")
+            ),
+            "spent grants": SpentGrant.objects.count(),
+        }
+
+    def audit_leaks(self, since: int) -> list[tuple]:
+        """Events written after `since` that read or touch anything of the Northern Hotline."""
+        reports = Report.objects.filter(organisation=self.organisation)
+        items = MediaItem.objects.filter(report__organisation=self.organisation)
+        touching = (
+            Q(action__in=READS)
+            | Q(organisation=self.organisation)
+            | Q(target_type="report", target_id__in=[str(pk) for pk in reports.values("pk")])
+            | Q(target_type="mediaitem", target_id__in=[str(pk) for pk in items.values("pk")])
+        )
+        return list(
+            AuditEvent.objects.filter(touching, pk__gt=since).values_list(
+                "action", "actor_label", "target_type", "target_id"
+            )
+        )
+
+
+@pytest.fixture
+def northern(organisation, analyst, supervisor, partner, django_capture_on_commit_callbacks):
+    organisation.evidence_retention = True
+    organisation.save()
+    admin = make_user(organisation, "nadia", Role.ADMIN)
+    data = ReportInput(
+        category=Category.SEXUAL_IMAGERY,
+        description="Northern secret description",
+        urls=["https://northern.example/album"],
+        contact="reporter@example.org",
+        uploads=[Upload("kept.jpg", synthetic_jpeg(11)), Upload("broken.jpg", b"\xff\xd8\xff")],
+    )
+    partner_data = ReportInput(category=Category.BULLYING, external_id="partner-1")
+    # The hashing job runs on commit: the kept file is then hashed and stored as evidence.
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit_report(organisation, Source.PUBLIC, data, Actor.public()).report
+        by_partner = submit_report(
+            organisation, Source.API, partner_data, Actor.for_user(partner), submitted_by=partner
+        ).report
+    kept = report.media.get(status=MediaStatus.HASHED)
+    assert kept.evidence_name and kept.sha256
+    actions.add_note(report, "Northern note", analyst)
+    actions.record_action(report, ActionKind.POLICE, "Northern police unit", analyst)
+    tokens = [ApiToken.issue(admin, "northern admin")[0], ApiToken.issue(analyst, "northern")[0]]
+    return Northern(organisation, report, by_partner, tokens)
+
+
+@pytest.fixture
+def southern_report(other_organisation):
+    data = ReportInput(category=Category.BULLYING, description="Southern report")
+    return submit_report(other_organisation, Source.PUBLIC, data, Actor.public()).report
+
+
+@pytest.fixture
+def southern_admin(other_organisation):
+    return make_user(other_organisation, "sol", Role.ADMIN)
+
+
+def session_for(user) -> Client:
+    # A 500 must show up as a failed expectation, not stop the sweep at the first one.
+    return verified_client(Client(raise_request_exception=False), user)
+
+
+def token_for(user) -> APIClient:
+    _, plaintext = ApiToken.issue(user, f"{user.username} sweep")
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    return client
+
+
+# --- Sweeping ---------------------------------------------------------------------------
+
+
+def attempt_payload(northern: Northern) -> dict:
+    """What each form or serializer would accept, so that a missing check would act on the
+    report (and show in the snapshot), not merely fail validation."""
+    assignee = northern.organisation.members.get(role=Role.ANALYST).username
+    return {
+        "reason": "sweep",
+        "close-reason": "sweep",
+        "reopen-reason": "sweep",
+        "category": Category.OTHER,
+        "classify-category": Category.OTHER,
+        "severity": "low",
+        "classify-severity": "low",
+        "kind": ActionKind.NO_ACTION,
+        "action-kind": ActionKind.NO_ACTION,
+        "detail": "sweep",
+        "action-detail": "sweep",
+        "text": "sweep",
+        "note-text": "sweep",
+        "username": assignee,
+        "assignee": assignee,
+        "assign-assignee": assignee,
+        "role": Role.ADMIN,
+        "active": "0",
+        "confirm": "on",
+        "name": "sweep",
+    }
+
+
+def refusal_problem(response, method: str) -> str:
+    """Why the response is not a refusal, or "" when it is one."""
+    status = response.status_code
+    if status == 405 and method not in response.get("Allow", ""):
+        return ""  # the method does not exist here for anyone: nothing was looked up
+    if status == 404:
+        return ""
+    if status == 403:
+        body = response.content.decode(errors="replace")
+        # These refusals come before the check under test, so they would hide a gap.
+        if "CSRF" in body or "two_factor_required" in body:
+            return "refused by CSRF or two-factor, before any permission check"
+        return ""
+    return f"answered {status}, not 403 or 404"
+
+
+def sweep(client, urls: list[str], payload: dict, **post_options) -> list[str]:
+    problems = []
+    for url in urls:
+        for method in ("GET", "POST"):
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, payload, **post_options)
+            problem = refusal_problem(response, method)
+            if problem:
+                problems.append(f"{method} {url}: {problem}")
+    return problems
+
+
+def swept_urls(northern: Northern, api_only: bool = False) -> list[str]:
+    identifiers = northern.identifiers()
+    routes = [r for r in routes_with_identifiers() if r.is_api or not api_only]
+    return [url for route in routes for url in route.urls(identifiers)]
+
+
+def assert_refused_everywhere(northern: Northern, attempts) -> None:
+    """Run (client, urls, post options) attempts; check answers, audit log and state."""
+    before, since = northern.snapshot(), AuditEvent.objects.order_by("-pk").first().pk
+    payload = attempt_payload(northern)
+    problems = []
+    for client, urls, options in attempts:
+        problems += sweep(client, urls, payload, **options)
+    assert not problems, "Reached the Northern Hotline's data:\n" + "\n".join(problems)
+    assert northern.audit_leaks(since) == []
+    assert northern.snapshot() == before
+
+
+# --- The tests ----------------------------------------------------------------------------
+
+
+def test_the_sweep_covers_every_endpoint_that_takes_an_identifier(northern):
+    names = {route.name for route in routes_with_identifiers()}
+    # A few that must be there, so that a broken walk cannot pass by sweeping nothing.
+    assert {
+        "triage:detail",
+        "triage:contact",
+        "triage:media_preview",
+        "triage:media_original",
+        "accounts:user_detail",
+        "accounts:token_revoke",
+        "api:report-status",
+        "api:triage-report",
+        "api:triage-close",
+    } <= names
+    assert len(swept_urls(northern)) >= len(names)
+
+
+def test_the_swept_urls_reach_real_objects_for_their_own_organisation(northern):
+    """The control: for a Northern administrator each swept route finds its object, so a
+    404 for anyone else means "not yours", not "never existed"."""
+    admin = session_for(northern.organisation.members.get(username="nadia"))
+    identifiers = northern.identifiers()
+    missing = []
+    for route in routes_with_identifiers():
+        statuses = [admin.get(url).status_code for url in route.urls(identifiers)]
+        if all(status == 404 or status >= 500 for status in statuses):
+            missing.append(f"{route.route}: {statuses}")
+    assert not missing, "Northern's own administrator could not reach:\n" + "\n".join(missing)
+
+
+def test_another_organisation_reaches_nothing_northern_through_any_page_or_endpoint(
+    northern, outsider, southern_admin
+):
+    # The outsider is a supervisor; the Southern administrator passes every role check,
+    # so the member pages are refused for being another organisation's, not for the role.
+    urls = swept_urls(northern)
+    assert_refused_everywhere(
+        northern,
+        [(session_for(outsider), urls, {}), (session_for(southern_admin), urls, {})],
+    )
+
+
+def test_another_organisations_api_token_reaches_nothing_northern(northern, outsider):
+    urls = swept_urls(northern, api_only=True)
+    assert_refused_everywhere(northern, [(token_for(outsider), urls, {"format": "json"})])
+
+
+def test_a_partner_service_reads_only_the_reports_it_submitted(northern, partner):
+    api = token_for(partner)
+    # Its own report it can read: the refusals below are about whose report it is.
+    own = api.get(reverse("api:report-status", args=[northern.partner_report.reference]))
+    assert own.status_code == 200
+    listed = api.get(reverse("api:reports")).json()["results"]
+    assert [row["reference"] for row in listed] == [northern.partner_report.reference]
+
+    assert_refused_everywhere(
+        northern,
+        [
+            (session_for(partner), swept_urls(northern), {}),
+            (api, swept_urls(northern, api_only=True), {"format": "json"}),
+        ],
+    )
+
+
+def test_the_public_is_sent_to_sign_in_from_every_staff_page_and_refused_by_the_api(northern):
+    identifiers = northern.identifiers()
+    routes = [route for route in every_route() if route.route not in PUBLIC_ROUTES]
+    assert {route.name for route in routes} >= {"triage:queue", "audit:log", "api:reports"}
+    before, since = northern.snapshot(), AuditEvent.objects.order_by("-pk").first().pk
+    anonymous = APIClient(raise_request_exception=False)
+    login = reverse("accounts:login")
+    problems = []
+    for route in routes:
+        unknown = set(route.parameters) - set(IDENTIFIERS)
+        assert not unknown, f"{route.route}: add {unknown} to IDENTIFIERS"
+        for url in route.urls(identifiers):
+            for method in ("GET", "POST"):
+                response = anonymous.generic(method, url)
+                status, location = response.status_code, response.get("Location", "")
+                if status == 405 and method not in response.get("Allow", ""):
+                    continue
+                if route.is_api and status == 401:
+                    continue
+                if not route.is_api and status == 302 and location.startswith(login):
+                    continue
+                problems.append(f"{method} {url}: {status} {location}")
+    assert not problems, "Open to anyone:\n" + "\n".join(problems)
+    assert northern.audit_leaks(since) == []
+    assert northern.snapshot() == before
+
+
+def test_another_organisations_lists_exports_and_statistics_leave_northern_reports_out(
+    northern, outsider, southern_admin, southern_report
+):
+    page, api = session_for(outsider), token_for(outsider)
+    ours, theirs = southern_report.reference, northern.report.reference
+    lists = {
+        "queue page": page.get("/triage/?status=all"),
+        "queue API": api.get("/api/v1/queue/?status=all"),
+        "queue API in a browser session": page.get("/api/v1/queue/?status=all"),
+        "reports API": api.get("/api/v1/reports/"),
+        "reports CSV": page.get("/stats/reports.csv"),
+    }
+    for what, response in lists.items():
+        assert response.status_code == 200, what
+        body = response.content.decode()
+        assert ours in body, f"{what} should list the Southern report"
+        assert theirs not in body and northern.partner_report.reference not in body, what
+
+    summary = {
+        # Filtered to the Northern report's category: the Southern report drops out too.
+        "queue page, filtered": page.get("/triage/?status=all&category=sexual_imagery"),
+        "statistics page": page.get("/stats/"),
+        "statistics CSV": page.get("/stats/export.csv"),
+        "audit log": page.get("/audit/"),
+        "audit log, all reads": page.get("/audit/?action=report.viewed"),
+        "people": session_for(southern_admin).get("/accounts/users/"),
+        "tokens": session_for(southern_admin).get("/accounts/tokens/"),
+    }
+    for what, response in summary.items():
+        assert response.status_code == 200, what
+        body = response.content.decode()
+        for northern_text in (theirs, "Northern", "nadia", "northern admin"):
+            assert northern_text not in body, f"{what} shows {northern_text!r}"
+    assert "<strong>1 report</strong>" in summary["statistics page"].content.decode()
+    assert api.get("/api/v1/stats/").json()["total"] == 1
