@@ -25,7 +25,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
+    if "sqlite" in db["ENGINE"]:
         name = f"haven-test-{os.getpid()}.sqlite3"
         db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / name)
 

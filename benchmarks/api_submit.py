@@ -179,6 +179,8 @@ def run_one(name, database_url, args) -> Result:
             str(args.web_workers),
             "--worker-processes",
             str(args.worker_processes),
+            "--web-threads",
+            str(args.web_threads),
         ],
         env=env,
         stdout=log,
@@ -243,6 +245,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--worker-processes", type=int, default=1)
     parser.add_argument("--drain-timeout", type=float, default=180)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")

@@ -56,7 +56,7 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         if not path.is_absolute():
             path = base_dir / path
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "haven.sqlite",
             "NAME": str(path),
             "OPTIONS": {
                 # IMMEDIATE avoids "database is locked" when a read turns into a write

@@ -40,6 +40,7 @@ def hash_staged_media(item_id: int) -> None:
     staging.delete(staged_name)
 
 
+@transaction.atomic
 def _reject(item: MediaItem, code: str) -> None:
     item.status, item.rejection, item.staged_name = MediaStatus.REJECTED, code, ""
     item.save(update_fields=["status", "rejection", "staged_name"])

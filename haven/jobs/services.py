@@ -41,14 +41,17 @@ def _send(job_id: int) -> None:
 
 def _take_lease(job_id: int) -> bool:
     now = timezone.now()
-    taken = (
-        Job.objects.filter(pk=job_id, failed_at__isnull=True)
-        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-        .update(
-            leased_until=now + timedelta(seconds=settings.JOB_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
+    # Every write is in an atomic block, even single statements: on SQLite that is what
+    # queues writers fairly (see haven.sqlite).
+    with transaction.atomic():
+        taken = (
+            Job.objects.filter(pk=job_id, failed_at__isnull=True)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+            .update(
+                leased_until=now + timedelta(seconds=settings.JOB_LEASE_SECONDS),
+                attempts=F("attempts") + 1,
+            )
         )
-    )
     return taken == 1
 
 
@@ -63,9 +66,11 @@ def run_job(job_id: int) -> bool:
         handler_for(job.name)(**job.payload)
     except Exception as exc:
         log.exception("job %s failed", job)
-        _record_failure(job, exc)
+        with transaction.atomic():
+            _record_failure(job, exc)
         return False
-    Job.objects.filter(pk=job_id).delete()
+    with transaction.atomic():
+        Job.objects.filter(pk=job_id).delete()
     return True
 
 
