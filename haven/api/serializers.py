@@ -231,10 +231,18 @@ class ReportReceiptSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField(help_text="When the hotline aims to have acted.")
     status_url = serializers.SerializerMethodField()
-    items = ItemReceiptSerializer(source="media", many=True)
+    items = serializers.SerializerMethodField()
 
     def get_status_url(self, report) -> str:
         return self.context["status_url"]
+
+    @extend_schema_field(ItemReceiptSerializer(many=True))
+    def get_items(self, report):
+        # A fresh submission passes the items it just made, saving a query.
+        items = self.context.get("items")
+        if items is None:
+            items = report.media.order_by("pk")
+        return ItemReceiptSerializer(items, many=True).data
 
 
 class ItemStatusSerializer(serializers.Serializer):

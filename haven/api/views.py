@@ -126,7 +126,7 @@ class ReportCollectionView(ApiView, GenericAPIView):
             if earlier is None:
                 raise
             return _receipt(request, earlier, status.HTTP_200_OK)
-        return _receipt(request, submission.report, status.HTTP_201_CREATED)
+        return _receipt(request, submission.report, status.HTTP_201_CREATED, submission.items)
 
 
 class ReportStatusView(ApiView):
@@ -163,8 +163,8 @@ def _earlier_submission(user, external_id: str) -> Report | None:
     )
 
 
-def _receipt(request, report: Report, code: int) -> Response:
+def _receipt(request, report: Report, code: int, items=None) -> Response:
     status_url = request.build_absolute_uri(reverse("api:report-status", args=[report.reference]))
-    prefetch_related_objects([report], ITEMS)
-    body = ReportReceiptSerializer(report, context={"status_url": status_url}).data
+    context = {"status_url": status_url, "items": items}
+    body = ReportReceiptSerializer(report, context=context).data
     return Response(body, status=code, headers={"Location": status_url})

@@ -68,6 +68,7 @@ class Submission:
     report: Report
     pin: str
     rejected: list[Rejected]
+    items: list[MediaItem] = field(default_factory=list)
 
 
 def submit_report(
@@ -82,10 +83,8 @@ def submit_report(
     try:
         with transaction.atomic():
             report, pin = _create_report(organisation, source, data, submitted_by, now, due)
-            for prepared in files:
-                _attach_file(report, prepared)
-            for hashes in data.hashes:
-                _attach_hashes(report, hashes)
+            items = [_attach_file(report, prepared) for prepared in files]
+            items += [_attach_hashes(report, hashes) for hashes in data.hashes]
             rejected = [Rejected(f.name, f.rejection) for f in files if f.rejection]
             record(
                 actor,
@@ -103,7 +102,7 @@ def submit_report(
     except BaseException:
         _discard_staged(files)
         raise
-    return Submission(report, pin, rejected)
+    return Submission(report, pin, rejected, items)
 
 
 def _create_report(organisation, source, data: ReportInput, submitted_by, now, due):
@@ -162,7 +161,7 @@ def _discard_staged(files: list[_PreparedFile]) -> None:
             staging.delete(prepared.staged_name)
 
 
-def _attach_file(report: Report, prepared: _PreparedFile) -> None:
+def _attach_file(report: Report, prepared: _PreparedFile) -> MediaItem:
     item = MediaItem.objects.create(
         report=report,
         kind=prepared.kind,
@@ -175,9 +174,10 @@ def _attach_file(report: Report, prepared: _PreparedFile) -> None:
     )
     if not prepared.rejection:
         enqueue("hashing.hash_media", item_id=item.pk)
+    return item
 
 
-def _attach_hashes(report: Report, hashes: HashSet) -> None:
+def _attach_hashes(report: Report, hashes: HashSet) -> MediaItem:
     item = MediaItem.objects.create(
         report=report,
         kind=MediaKind.HASHES,
@@ -188,6 +188,7 @@ def _attach_hashes(report: Report, hashes: HashSet) -> None:
         hashed_at=timezone.now(),
     )
     enqueue("matching.match_item", item_id=item.pk)
+    return item
 
 
 def unseal_contact(report: Report) -> str:

@@ -44,7 +44,13 @@ class Command(BaseCommand):
         commands = [_web_command(options)]
         if not options["no_worker"]:
             commands += [_worker_command(n) for n in range(options["worker_processes"])]
-        children = [subprocess.Popen(command, env=_child_env()) for command in commands]
+        children = [subprocess.Popen(commands[0], env=_child_env())]
+        # Workers run at a lower priority: people waiting on a page or an API call come
+        # first, and background hashing catches up whenever the web is quiet.
+        children += [
+            subprocess.Popen(command, env=_child_env(), preexec_fn=_background_priority)
+            for command in commands[1:]
+        ]
         address = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nHaven is running at {address}"))
         self.stdout.write(f"  Public report form: {address}report/")
@@ -81,6 +87,10 @@ def _worker_command(number: int) -> list[str]:
     if number == 0:
         command += ["--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
     return command
+
+
+def _background_priority() -> None:
+    os.nice(10)
 
 
 def _bin(name: str) -> str:
