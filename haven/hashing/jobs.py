@@ -7,7 +7,10 @@ from haven.audit.services import Actor, record
 from haven.hashing import sealing
 from haven.hashing.media import MediaRejected, hash_media
 from haven.jobs.registry import job_handler
+from haven.matching.services import find_matches_for, record_matches
 from haven.reports.models import MediaItem, MediaStatus
+
+HASH_FIELDS = ["md5", "sha256", "pdq", "pdq_quality"]
 
 
 @job_handler("hashing.hash_media")
@@ -24,18 +27,19 @@ def hash_staged_media(item_id: int) -> None:
         _reject(item, exc.code)
         staging.delete(staged_name)
         return
-    organisation = item.report.organisation
+    item.md5, item.sha256 = hashes.md5, hashes.sha256
+    item.pdq, item.pdq_quality = hashes.pdq, hashes.pdq_quality
+    item.status, item.hashed_at = MediaStatus.HASHED, timezone.now()
+    item.staged_name = ""
+    if item.report.organisation.evidence_retention:
+        item.evidence_name = sealing.evidence_store().put(data)
+    # Look-ups happen before the write transaction, which then stays short.
+    found = find_matches_for(item)
     with transaction.atomic():
-        item.md5, item.sha256 = hashes.md5, hashes.sha256
-        item.pdq, item.pdq_quality = hashes.pdq, hashes.pdq_quality
-        item.status, item.hashed_at = MediaStatus.HASHED, timezone.now()
-        if organisation.evidence_retention:
-            item.evidence_name = sealing.evidence_store().put(data)
-        item.staged_name = ""
-        item.save()
-        from haven.matching.services import match_item
-
-        match_item(item)
+        item.save(
+            update_fields=[*HASH_FIELDS, "status", "hashed_at", "staged_name", "evidence_name"]
+        )
+        record_matches(item, found)
     # Only after the hashes are safely stored are the original bytes discarded.
     staging.delete(staged_name)
 

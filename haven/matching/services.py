@@ -33,12 +33,22 @@ def find_matches(organisation_id: int, md5: str, sha256: str, pdq: str, pdq_qual
     return found
 
 
-@transaction.atomic
 def match_item(item: MediaItem) -> list[Match]:
-    report = item.report
-    found = find_matches(report.organisation_id, item.md5, item.sha256, item.pdq, item.pdq_quality)
+    return record_matches(item, find_matches_for(item))
+
+
+def find_matches_for(item: MediaItem):
+    return find_matches(
+        item.report.organisation_id, item.md5, item.sha256, item.pdq, item.pdq_quality
+    )
+
+
+@transaction.atomic
+def record_matches(item: MediaItem, found) -> list[Match]:
+    """Store matches found earlier (reads stay outside the write transaction)."""
     if not found:
         return []
+    report = item.report
     matches = Match.objects.bulk_create(
         Match(item=item, entry=entry, signal_type=signal_type, distance=distance)
         for entry, signal_type, distance in found
