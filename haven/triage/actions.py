@@ -237,7 +237,11 @@ def _actor(user, actor: Actor | None) -> Actor:
 
 def _locked(report: Report) -> Report:
     # Re-read under a row lock, so that two analysts acting at once see each other's change.
-    return Report.objects.select_for_update().select_related("assigned_to").get(pk=report.pk)
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("assigned_to")
+        .get(pk=report.pk)
+    )
 
 
 def _require_open(report: Report) -> None:
