@@ -66,6 +66,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.STAGING_DIR = tmp_path / "staging"
     settings.EVIDENCE_DIR = tmp_path / "evidence"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    if not settings.CACHE_URL:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.REQUIRE_TWO_FACTOR = True
     settings.DEMO_MODE = False
     from django.core.cache import cache

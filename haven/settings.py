@@ -129,10 +129,16 @@ if CACHE_URL.startswith("redis://"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
-    # One process's memory: API rate limits and status-page throttles then count per
-    # process. Sign-in lockouts live in the database and hold across processes. Set
-    # HAVEN_CACHE_URL to Redis to share the counts when running several processes.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under the data directory, shared by every process on this machine, so that
+    # API rate limits and status-page throttles count once however many web processes
+    # run. Sign-in lockouts live in the database. Across machines, use Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -171,7 +177,8 @@ WHITENOISE_USE_FINDERS = True
 # Uploads go to memory up to this size, then to a temporary file; never to MEDIA_ROOT.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Above the forms' own limits, so that people get the form's message, not a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -183,6 +190,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # "Origin: null" on our own forms, which Django's CSRF check rightly refuses.
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "haven.web.views.csrf_failure"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("HAVEN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("HAVEN_HSTS_SECONDS", 31536000)

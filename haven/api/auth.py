@@ -82,8 +82,8 @@ class IsOrganisationMember(permissions.BasePermission):
 
 
 def actor_for(request) -> Actor:
-    """The audit actor for an API call: "token <name>" for tokens, else the username."""
+    """The audit actor for an API call: "<username> (token <name>)" for tokens."""
     user = request.user
     token = request.auth if isinstance(request.auth, ApiToken) else None
-    label = f"token {token.name}" if token else user.get_username()
+    label = f"{user.get_username()} (token {token.name})" if token else user.get_username()
     return Actor(user, label, client_ip(request), user.organisation_id)

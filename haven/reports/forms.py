@@ -194,6 +194,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A browser's maxlength cuts pasted text off without a word; the server's check
+        # says what happened instead, and nothing typed is lost.
+        self.fields["description"].widget.attrs.pop("maxlength", None)
         self.fields["contact"].help_text = ngettext_lazy(
             "Only if you want us to be able to reach you. We keep it locked away and delete "
             "it after %(days)d day.",

@@ -57,6 +57,8 @@ class Report(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     pin_digest = models.CharField(max_length=64, blank=True)
     pin_failures = models.PositiveSmallIntegerField(default=0)
+    # Too many wrong PINs lock status checks for a while, not for ever.
+    pin_locked_until = models.DateTimeField(null=True, blank=True)
     category = models.CharField(max_length=30, choices=Category.choices)
     description = models.TextField(blank=True)
     platform = models.CharField(max_length=200, blank=True)

@@ -9,12 +9,13 @@ to a wrong PIN never says whether the reference exists.
 import enum
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.services import Actor, record
@@ -24,9 +25,10 @@ from haven.reports.references import normalise_reference, pin_matches
 IP_ATTEMPTS = 20
 IP_WINDOW_MINUTES = 10
 IP_WINDOW_SECONDS = IP_WINDOW_MINUTES * 60
-# Failures against references that do not exist are counted too, so that a lock-out
-# cannot be used to find out which references are real.
-UNKNOWN_REFERENCE_SECONDS = 30 * 24 * 3600
+# Failures against references that do not exist are counted too, for as long as a real
+# reference stays locked, so that a lock-out cannot tell which references are real.
+LOCK_MINUTES = 60
+UNKNOWN_REFERENCE_SECONDS = LOCK_MINUTES * 60
 
 EXPLANATIONS = {
     Status.RECEIVED: _("We have your report. It is waiting for one of our analysts."),
@@ -72,8 +74,11 @@ def check_status(reference: str, pin: str, ip_address: str | None) -> StatusChec
         report = Report.objects.select_for_update().filter(reference=reference).first()
         if report is None:
             return _unknown_reference(reference)
-        if report.pin_failures >= settings.STATUS_PIN_ATTEMPTS:
-            return StatusCheck(Outcome.LOCKED)
+        if report.pin_locked_until is not None:
+            if report.pin_locked_until > timezone.now():
+                return StatusCheck(Outcome.LOCKED)
+            report.pin_failures, report.pin_locked_until = 0, None
+            report.save(update_fields=["pin_failures", "pin_locked_until"])
         if not pin_matches(report.reference, pin, report.pin_digest):
             return _count_failure(report)
         return _show(report)
@@ -87,9 +92,12 @@ def _show(report: Report) -> StatusCheck:
 
 
 def _count_failure(report: Report) -> StatusCheck:
-    Report.objects.filter(pk=report.pk).update(pin_failures=F("pin_failures") + 1)
     failures = report.pin_failures + 1
     locked = failures >= settings.STATUS_PIN_ATTEMPTS
+    Report.objects.filter(pk=report.pk).update(
+        pin_failures=F("pin_failures") + 1,
+        pin_locked_until=timezone.now() + timedelta(minutes=LOCK_MINUTES) if locked else None,
+    )
     record(
         Actor.public(),
         "report.status_pin_failed",

@@ -28,7 +28,7 @@ REFUSALS = {
     Outcome.WRONG: _("The reference number or PIN is not right. Check both and try again."),
     Outcome.LOCKED: _(
         "Too many attempts with this reference number. To keep reports safe, its status "
-        "can no longer be checked here."
+        "cannot be checked for the next hour. If you need help now, call the helpline."
     ),
     Outcome.THROTTLED: ngettext_lazy(
         "Too many attempts from this device. Please wait %(minutes)d minute and try again.",

@@ -2,7 +2,7 @@
 
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 
 def home(request):
@@ -21,3 +21,8 @@ def healthz(request):
 
 def robots(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    # Django's own page is in English and offers no way on; a reporter needs both.
+    return render(request, "403_csrf.html", status=403)

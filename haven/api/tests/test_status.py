@@ -50,7 +50,9 @@ def test_reading_a_status_is_audited_with_the_token_name(partner_api, partner):
     partner_api.get(f"{URL}{report.reference.lower()}/")
 
     event = AuditEvent.objects.get(action="report.viewed", target_id=str(report.pk))
-    assert event.actor == partner and event.actor_label == "token examplesocial tests"
+    assert (
+        event.actor == partner and event.actor_label == "examplesocial (token examplesocial tests)"
+    )
     assert event.organisation_id == partner.organisation_id
 
 

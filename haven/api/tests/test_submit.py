@@ -55,7 +55,9 @@ def test_partner_submits_urls_and_hashes_as_json(partner_api, partner):
         ("", MD5),
     ]
     event = AuditEvent.objects.get(action="report.submitted", target_id=str(report.pk))
-    assert event.actor == partner and event.actor_label == "token examplesocial tests"
+    assert (
+        event.actor == partner and event.actor_label == "examplesocial (token examplesocial tests)"
+    )
 
 
 def test_multipart_image_is_hashed_by_the_background_job(

@@ -379,3 +379,22 @@ def test_an_invalid_submit_shows_an_error_summary_linking_to_each_field(client, 
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_urls_helptext id_urls_error"' in html
     assert "<legend>What happened?</legend>" in html
+
+
+def test_a_long_description_is_refused_with_a_message_not_cut_off(client, organisation):
+    page = client.get("/report/")
+    assert 'maxlength="10000"' not in page.content.decode()
+    response = client.post("/report/", {"category": "bullying", "description": "x" * 10001})
+    assert response.status_code == 200
+    assert "10000" in response.content.decode()
+
+
+def test_more_files_than_django_would_take_get_the_forms_own_message(client, organisation):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [SimpleUploadedFile(f"{n}.jpg", b"x", "image/jpeg") for n in range(25)]
+    response = client.post(
+        "/report/", {"category": "bullying", "description": "d", "uploads": files}
+    )
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()

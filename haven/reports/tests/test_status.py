@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor
@@ -167,3 +169,18 @@ def test_labels_are_bound_and_the_pin_is_not_in_the_url(client, db):
     assert '<label for="id_reference">' in html and 'id="id_reference"' in html
     assert '<label for="id_pin">' in html and 'id="id_pin"' in html
     assert '<form method="post"' in html
+
+
+def test_a_locked_reference_opens_again_after_an_hour(client, submitted, settings):
+    settings.STATUS_PIN_ATTEMPTS = 2
+    reference, bad = submitted.report.reference, wrong_pin(submitted.pin)
+    check(client, reference, bad)
+    check(client, reference, bad)
+    report = Report.objects.get()
+    assert report.pin_locked_until > timezone.now() + timedelta(minutes=59)
+    assert check(client, reference, submitted.pin).status_code == 429
+
+    Report.objects.update(pin_locked_until=timezone.now() - timedelta(seconds=1))
+    reopened = check(client, reference, submitted.pin)
+    assert reopened.status_code == 200 and "Status:" in reopened.content.decode()
+    assert Report.objects.get().pin_locked_until is None

@@ -205,8 +205,9 @@ def test_a_rejected_file_says_why_and_that_it_was_not_kept(report, analyst_clien
         rejection="truncated",
     )
     html = analyst_client.get(detail_url(report)).content.decode()
-    assert "<code>truncated</code> The file is damaged or incomplete." in html
+    assert "The file is damaged or incomplete." in html and "<code>truncated</code>" not in html
     assert "Not kept:</strong> the file could not be used." in html
+    assert "Not checked: the file could not be used" in html and "No match" not in html
 
 
 def test_claiming_a_taken_report_explains_who_has_it(report, supervisor, analyst_client):
