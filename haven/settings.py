@@ -124,6 +124,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("HAVEN_CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
 if CACHE_URL.startswith("redis://"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
