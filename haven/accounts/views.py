@@ -130,7 +130,8 @@ def _check_code(request, device: TOTPDevice, code: str) -> str:
     if not allowed:
         # django-otp's own back-off after a wrong code: seconds, doubling each time.
         wait = max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
-        return f"Please wait {wait} seconds before trying another code."
+        unit = "second" if wait == 1 else "seconds"
+        return f"Please wait {wait} {unit} before trying another code."
     if verify_token(request.user, device.persistent_id, code) is not None:
         return ""
     actions.sign_in_failed(username, ip, stage="two_factor")

@@ -9,7 +9,12 @@ from django.db import IntegrityError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
@@ -101,6 +106,22 @@ class ReportCollectionView(ApiView, GenericAPIView):
             **INVALID,
             **ERRORS,
         },
+        # An explicit example: "Try it out" would otherwise start from the first category,
+        # "a child in danger now", which alerts the hotline's supervisors.
+        examples=[
+            OpenApiExample(
+                "A bullying report with one address",
+                request_only=True,
+                media_type="application/json",
+                value={
+                    "category": "bullying",
+                    "description": "A group chat is posting insults about a pupil.",
+                    "urls": ["https://example.com/group/123"],
+                    "platform": "ExampleSocial",
+                    "external_id": "your-own-id-123",
+                },
+            )
+        ],
         tags=["reports"],
     )
     def post(self, request):
