@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
 
 from haven.accounts.models import Organisation, Role, User
 
@@ -143,3 +144,33 @@ def supervisor_client(client, supervisor):
 @pytest.fixture
 def outsider_client(client, outsider):
     return verified_client(client, outsider)
+
+
+def token_client(user, rate_per_minute=None) -> APIClient:
+    """An API client that authenticates as `user` with a real token."""
+    from haven.api.models import ApiToken
+
+    _, plaintext = ApiToken.issue(user, f"{user.username} tests", rate_per_minute)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    return client
+
+
+@pytest.fixture
+def analyst_api(analyst):
+    return token_client(analyst)
+
+
+@pytest.fixture
+def supervisor_api(supervisor):
+    return token_client(supervisor)
+
+
+@pytest.fixture
+def partner_api(partner):
+    return token_client(partner)
+
+
+@pytest.fixture
+def outsider_api(outsider):
+    return token_client(outsider)

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from conftest import token_client
 from haven.api import throttling
 from haven.api.models import ApiToken
-from haven.api.tests.conftest import token_client
 
 URL = "/api/v1/reports/"
 

@@ -1,8 +1,7 @@
 """Reading a report's status and listing reports: each caller sees only its own."""
 
-from conftest import make_user
+from conftest import make_user, token_client
 from haven.accounts.models import Role
-from haven.api.tests.conftest import token_client
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor
 from haven.reports.intake import HashSet, ReportInput, submit_report

@@ -4,19 +4,11 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from conftest import make_user, verified_client
+from conftest import make_user, token_client, verified_client
 from haven.accounts.models import Role
-from haven.api.models import ApiToken
 
 URL = "/api/v1/stats/"
 MARCH = {"from": "2024-03-01", "to": "2024-03-10"}
-
-
-def token_client(user) -> APIClient:
-    _, plaintext = ApiToken.issue(user, "stats tests")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
-    return client
 
 
 def test_the_url_is_named_in_the_api_namespace():

@@ -3,9 +3,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from haven.api.models import ApiToken
 from haven.demo.synthetic import synthetic_jpeg
 from haven.hashing import sealing
 from haven.hashing.signals import md5_hex, sha256_hex
@@ -48,10 +46,3 @@ def add_image(report: Report, seed: int = 1, *, keep: bool = True, match_label: 
         match_label=match_label,
     )
     return item, jpeg
-
-
-def api_client_for(user) -> APIClient:
-    _, plaintext = ApiToken.issue(user, "t")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
-    return client

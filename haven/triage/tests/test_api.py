@@ -77,7 +77,7 @@ def test_the_detail_has_items_hashes_notes_and_actions_and_is_audited(report, an
     assert body["actions"][0]["kind"] == "host_notice"
     assert "contact" not in body and body["has_contact"] is False
     event = AuditEvent.objects.get(action="report.viewed")
-    assert event.actor == analyst and event.actor_label == "ana (token t)"
+    assert event.actor == analyst and event.actor_label == "ana (token ana tests)"
 
 
 def test_every_action_works_through_the_api(report, analyst, supervisor_api):
