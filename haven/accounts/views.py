@@ -200,6 +200,7 @@ def two_factor_setup(request):
         "next": target,
         "qr_svg": qr_svg,
         "secret": actions.base32_secret(device),
+        "demo_code": _demo_code(device) if settings.DEMO_MODE else "",
     }
     return render(request, "accounts/two_factor_setup.html", context)
 

@@ -65,6 +65,8 @@ class Conflict(exceptions.APIException):
 
 class QueuePagination(PageNumberPagination):
     page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
 
 @contextmanager

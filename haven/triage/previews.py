@@ -55,15 +55,15 @@ def spend_grant(grant: str, user_id: int, item_id: int) -> None:
         payload = signing.TimestampSigner(salt=_GRANT_SALT).unsign_object(
             grant, max_age=GRANT_MAX_AGE
         )
-    except signing.BadSignature as exc:  # also covers SignatureExpired
-        raise GrantRefused from exc
+    except signing.BadSignature:  # also covers SignatureExpired
+        raise GrantRefused from None  # an expired link is expected, not an error to trace
     if payload.get("u") != user_id or payload.get("i") != item_id:
         raise GrantRefused
     now = timezone.now()
     try:
         with transaction.atomic():
             SpentGrant.objects.create(nonce=str(payload.get("n", ""))[:32])
-    except IntegrityError as exc:
-        raise GrantRefused from exc
+    except IntegrityError:
+        raise GrantRefused from None  # a reused grant is expected, not an error to trace
     # Spent grants older than the lifetime can never be presented again: forget them.
     SpentGrant.objects.filter(spent_at__lt=now - 2 * GRANT_MAX_AGE).delete()

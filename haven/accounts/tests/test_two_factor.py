@@ -160,3 +160,19 @@ def test_two_factor_page_needs_a_password_first(client, db):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_in_demo_mode_setting_up_shows_the_code_so_new_people_can_try_it(
+    client, organisation, settings
+):
+    User.objects.create_user(
+        "newbie", password="correct horse battery staple 42", organisation=organisation
+    )
+    enter_password(client, "newbie")
+    assert "Demo system only" not in client.get(SETUP).content.decode()
+
+    settings.DEMO_MODE = True
+    html = client.get(SETUP).content.decode()
+    hint = html.split('class="big-number">')[1][:6]
+    assert hint.isdigit()
+    assert client.post(SETUP, {"code": hint}).status_code == 302
