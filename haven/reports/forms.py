@@ -215,7 +215,10 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         given = ("description", "urls", "uploads", "contact")
-        if not self.errors and not any(data.get(name) for name in given):
+        # Said at once, beside any other problem, so that one send shows every fix needed;
+        # but not when one of these fields already has its own error.
+        own_errors = any(name in self.errors for name in given)
+        if not own_errors and not any(data.get(name) for name in given):
             self.add_error(
                 "description",
                 ValidationError(

@@ -398,3 +398,9 @@ def test_more_files_than_django_would_take_get_the_forms_own_message(client, org
     )
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
+
+
+def test_an_empty_form_lists_every_problem_at_once(client, organisation):
+    html = client.post("/report/", {}).content.decode()
+    assert "Tell us what happened, where you saw it, or add a file" in html
+    assert "Choose what happened." in html
