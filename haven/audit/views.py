@@ -17,6 +17,7 @@ from haven.accounts.access import supervisor_required
 from haven.audit.forms import AuditFilterForm
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor, client_ip, record
+from haven.reports.models import MediaItem, Report
 
 PAGE_SIZE = 50
 # Only a well-formed reference becomes a link; anything else in the detail stays text.
@@ -33,13 +34,19 @@ class EventRow:
     detail: str
 
     @classmethod
-    def of(cls, event: AuditEvent) -> "EventRow":
+    def of(cls, event: AuditEvent, references: dict[tuple[str, str], str]) -> "EventRow":
         reference = event.detail.get("reference") if isinstance(event.detail, dict) else None
-        if event.target_type == "report" and isinstance(reference, str):
+        if not isinstance(reference, str):
+            reference = references.get((event.target_type, event.target_id))
+        if reference and event.target_type == "report":
             target = reference
-            url = reverse("triage:detail", args=[reference]) if _REFERENCE.match(reference) else ""
+        elif reference:
+            target = f"{_TARGET_NAMES.get(event.target_type, event.target_type)} in {reference}"
         else:
-            target, url = f"{event.target_type} {event.target_id}".strip(), ""
+            target = f"{event.target_type} {event.target_id}".strip()
+        url = ""
+        if reference and _REFERENCE.match(reference):
+            url = reverse("triage:detail", args=[reference])
         return cls(
             at=event.at,
             actor=event.actor_label,
@@ -58,7 +65,8 @@ def log(request):
     form = AuditFilterForm(request.GET)
     newest_first = form.apply(events).order_by("-at", "-pk")
     page = Paginator(newest_first, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [EventRow.of(event) for event in page]
+    references = _references_of(page.object_list, request.user.organisation_id)
+    rows = [EventRow.of(event, references) for event in page]
     record(
         Actor.for_user(request.user, client_ip(request)),
         "audit.viewed",
@@ -71,6 +79,28 @@ def log(request):
         "audit/log.html",
         {"form": form, "actions": actions, "page": page, "rows": rows},
     )
+
+
+_TARGET_NAMES = {"mediaitem": "file", "note": "note", "actiontaken": "action"}
+
+
+def _references_of(events, organisation_id) -> dict[tuple[str, str], str]:
+    """The report reference behind each report or media target on the page: two queries,
+    scoped to the organisation, however many rows there are."""
+    ids: dict[str, set[int]] = {"report": set(), "mediaitem": set()}
+    for event in events:
+        if event.target_type in ids and event.target_id.isdigit():
+            ids[event.target_type].add(int(event.target_id))
+    found: dict[tuple[str, str], str] = {}
+    if ids["report"]:
+        reports = Report.objects.filter(pk__in=ids["report"], organisation_id=organisation_id)
+        found |= {("report", str(pk)): ref for pk, ref in reports.values_list("pk", "reference")}
+    if ids["mediaitem"]:
+        items = MediaItem.objects.filter(
+            pk__in=ids["mediaitem"], report__organisation_id=organisation_id
+        ).values_list("pk", "report__reference")
+        found |= {("mediaitem", str(pk)): ref for pk, ref in items}
+    return found
 
 
 def _compact(detail) -> str:

@@ -229,3 +229,19 @@ def test_viewing_the_log_is_itself_audited(supervisor_client, supervisor, organi
 def test_a_refused_viewer_leaves_no_viewing_record(client, request, persona):
     verified_client(client, request.getfixturevalue(persona)).get(URL)
     assert not AuditEvent.objects.filter(action="audit.viewed").exists()
+
+
+def test_report_and_file_targets_are_named_by_the_report_reference(supervisor_client, organisation):
+    from haven.audit.services import Actor, record
+    from haven.reports.intake import ReportInput, submit_report
+    from haven.reports.models import MediaItem
+
+    report = submit_report(
+        organisation, "public", ReportInput(category="bullying", description="x"), Actor.public()
+    ).report
+    item = MediaItem.objects.create(report=report, kind="hashes", status="hashed")
+    record(Actor.system(), "media.viewed", item, organisation_id=organisation.pk)
+    record(Actor.system(), "report.viewed", report, organisation_id=organisation.pk)
+    html = supervisor_client.get("/audit/").content.decode()
+    assert f"file in {report.reference}" in html
+    assert f"mediaitem {item.pk}" not in html and f"report {report.pk}<" not in html
