@@ -46,29 +46,27 @@ def overview(request):
 @supervisor_required
 @never_cache
 def export_periods(request):
-    form = RangeForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        return HttpResponse(_errors(form), status=400, content_type="text/plain")
-    date_range = form.date_range
-    response = _csv_response(f"haven-stats-{date_range.start}-to-{date_range.end}.csv")
-    summary = services.summarise(request.user.organisation, date_range)
-    rows = exports.write_periods(summary, response)
-    _audit_export(request, "periods", date_range, rows)
-    return response
+    return _export(request, "periods", "haven-stats", services.summarise, exports.write_periods)
 
 
 @require_GET
 @supervisor_required
 @never_cache
 def export_reports(request):
+    return _export(
+        request, "reports", "haven-reports", services.report_lines, exports.write_reports
+    )
+
+
+def _export(request, kind: str, prefix: str, gather, write) -> HttpResponse:
+    """One CSV export: check the range, write the rows, audit how many went out."""
     form = RangeForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
         return HttpResponse(_errors(form), status=400, content_type="text/plain")
     date_range = form.date_range
-    response = _csv_response(f"haven-reports-{date_range.start}-to-{date_range.end}.csv")
-    lines = services.report_lines(request.user.organisation, date_range)
-    rows = exports.write_reports(lines, response)
-    _audit_export(request, "reports", date_range, rows)
+    response = _csv_response(f"{prefix}-{date_range.start}-to-{date_range.end}.csv")
+    rows = write(gather(request.user.organisation, date_range), response)
+    _audit_export(request, kind, date_range, rows)
     return response
 
 
