@@ -66,6 +66,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     settings.STAGING_DIR = tmp_path / "staging"
     settings.EVIDENCE_DIR = tmp_path / "evidence"
+    settings.PDQ_INDEX_DIR = tmp_path / "index"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     if not settings.CACHE_URL:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -73,7 +74,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.DEMO_MODE = False
     from django.core.cache import cache
 
-    from haven.matching.index import forget_all
+    from haven.matching.live import forget_all
 
     cache.clear()
     forget_all()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from haven.env import database_from_url, env_bool, env_int, env_list, env_str
+from haven.env import database_from_url, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -254,6 +254,11 @@ STAGING_DIR = DATA_DIR / "staging"
 EVIDENCE_DIR = DATA_DIR / "evidence"
 PDQ_MATCH_THRESHOLD = env_int("HAVEN_PDQ_THRESHOLD", 31)
 PDQ_MIN_QUALITY = env_int("HAVEN_PDQ_MIN_QUALITY", 50)
+# Where the PDQ index snapshots live (shared by every process on the machine), how often
+# a process checks the banks for changes, and how often a new snapshot is written.
+PDQ_INDEX_DIR = env_str("HAVEN_PDQ_INDEX_DIR", str(DATA_DIR / "index"))
+PDQ_INDEX_POLL_SECONDS = env_float("HAVEN_PDQ_INDEX_POLL_SECONDS", 1.0)
+PDQ_INDEX_SNAPSHOT_SECONDS = env_int("HAVEN_PDQ_INDEX_SNAPSHOT_SECONDS", 600)
 
 # --- Public reporting -----------------------------------------------------------------
 PUBLIC_ORGANISATION = env_str("HAVEN_PUBLIC_ORGANISATION", "")

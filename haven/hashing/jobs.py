@@ -10,7 +10,7 @@ from haven.jobs.registry import job_handler
 from haven.matching.services import find_matches_for, record_matches
 from haven.reports.models import MediaItem, MediaStatus
 
-HASH_FIELDS = ["md5", "sha256", "pdq", "pdq_quality"]
+HASH_FIELDS = ["md5", "sha256", "pdq", "pdq_quality", "vpdq"]
 
 
 @job_handler("hashing.hash_media")
@@ -29,6 +29,7 @@ def hash_staged_media(item_id: int) -> None:
         return
     item.md5, item.sha256 = hashes.md5, hashes.sha256
     item.pdq, item.pdq_quality = hashes.pdq, hashes.pdq_quality
+    item.vpdq = _vpdq_text(hashes)
     item.status, item.hashed_at = MediaStatus.HASHED, timezone.now()
     item.staged_name = ""
     if item.report.organisation.evidence_retention:
@@ -42,6 +43,15 @@ def hash_staged_media(item_id: int) -> None:
         record_matches(item, found)
     # Only after the hashes are safely stored are the original bytes discarded.
     staging.delete(staged_name)
+
+
+def _vpdq_text(hashes) -> str:
+    frames = getattr(hashes, "vpdq", ())
+    if not frames:
+        return ""
+    from haven.hashing.video import format_vpdq
+
+    return format_vpdq(frames)
 
 
 @transaction.atomic

@@ -1,13 +1,25 @@
 """Hash banks of known material and the matches found against them."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+MAX_PDQ_THRESHOLD = 63
 
 
 class SignalType(models.TextChoices):
     PDQ = "pdq", "PDQ"
     MD5 = "md5", "MD5"
     SHA256 = "sha256", "SHA-256"
+    # A video's vPDQ frame hashes; `value` is the SHA-256 of its canonical vPDQ text.
+    VPDQ = "vpdq", "vPDQ"
+
+
+# Signals that the PDQ index holds (one row per hash, or per distinct video frame).
+INDEXED_SIGNALS = (SignalType.PDQ, SignalType.VPDQ)
 
 
 class HashBank(models.Model):
@@ -15,11 +27,21 @@ class HashBank(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="banks"
     )
     name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
     # What a match means, shown instead of the media: e.g. "Known CSAM (category A)".
     classification = models.CharField(max_length=200)
     enabled = models.BooleanField(default=True)
-    pdq_threshold = models.PositiveSmallIntegerField(default=31)
+    # A safe bank lists known false positives: a match in it suppresses every other hit.
+    is_safe = models.BooleanField(default=False)
+    pdq_threshold = models.PositiveSmallIntegerField(
+        default=31, validators=[MaxValueValidator(MAX_PDQ_THRESHOLD)]
+    )
+    # vPDQ: share of the query video's frames that must match (the vPDQ default, 80 %).
+    vpdq_match_percent = models.PositiveSmallIntegerField(
+        default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -30,16 +52,41 @@ class HashBank(models.Model):
         return self.name
 
 
+class BankEntryQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Entries that match now: enabled, or disabled only until a date now past."""
+        now = now or timezone.now()
+        return self.filter(Q(enabled=True) | Q(disabled_until__lte=now), bank__enabled=True)
+
+
 class BankEntry(models.Model):
     bank = models.ForeignKey(HashBank, on_delete=models.CASCADE, related_name="entries")
     signal_type = models.CharField(max_length=10, choices=SignalType.choices)
     value = models.CharField(max_length=64)
+    # vPDQ lines (`frame,quality,pdq_hex,seconds`) of a video entry; empty otherwise.
+    frames = models.TextField(blank=True)
     note = models.CharField(max_length=200, blank=True)
+    labels = models.JSONField(default=list, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(default=True)
+    # Set with enabled=False to disable an entry for a while; it matches again after.
+    disabled_until = models.DateTimeField(null=True, blank=True)
+    # Where it came from ("manual", "import", "exchange:<name>") and its id there.
+    source = models.CharField(max_length=100, blank=True, default="manual")
+    external_id = models.CharField(max_length=200, blank=True)
+    # Analysts' feedback on matches to this hash.
+    confirmed_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
     added_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BankEntryQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["signal_type", "value"])]
+        indexes = [
+            models.Index(fields=["signal_type", "value"]),
+            models.Index(fields=["bank", "external_id"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["bank", "signal_type", "value"], name="unique_bank_signal"
@@ -50,12 +97,47 @@ class BankEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.signal_type}:{self.value}"
 
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        if not self.enabled and not (self.disabled_until and self.disabled_until <= now):
+            return False
+        return self.bank.enabled
+
+
+class BankChange(models.Model):
+    """Which indexed entries changed, in order: written by database triggers.
+
+    Every process that holds a PDQ index follows this log to stay current, whatever
+    wrote the change (the app, an import, an exchange fetch, or SQL by hand).
+    """
+
+    seq = models.BigAutoField(primary_key=True)
+    entry_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.entry_id}"
+
+
+class Feedback(models.TextChoices):
+    NONE = "", _("No feedback")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected (false positive)")
+
 
 class Match(models.Model):
     item = models.ForeignKey("reports.MediaItem", on_delete=models.CASCADE, related_name="matches")
     entry = models.ForeignKey(BankEntry, on_delete=models.PROTECT, related_name="matches")
     signal_type = models.CharField(max_length=10, choices=SignalType.choices)
     distance = models.PositiveSmallIntegerField(default=0)
+    # For videos: the share of the item's frames that matched the entry, in percent.
+    match_percent = models.FloatField(null=True, blank=True)
+    # A match that a safe bank's entry cancelled: kept for the record, not acted on.
+    suppressed = models.BooleanField(default=False)
+    feedback = models.CharField(max_length=10, choices=Feedback.choices, blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    feedback_at = models.DateTimeField(null=True, blank=True)
     matched_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -150,6 +150,8 @@ class MediaItem(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     pdq = models.CharField(max_length=64, blank=True)
     pdq_quality = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A video's vPDQ frame hashes: `frame,quality,pdq_hex,seconds` lines.
+    vpdq = models.TextField(blank=True)
     # Encrypted bytes waiting for the worker; removed as soon as they are hashed.
     staged_name = models.CharField(max_length=64, blank=True)
     # Encrypted evidence, only when the organisation retains evidence.
