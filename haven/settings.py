@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "haven.jobs",
     "haven.hashing",
     "haven.matching",
+    "haven.exchanges",
+    "haven.hma",
     "haven.reports",
     "haven.triage",
     "haven.api",

@@ -15,4 +15,8 @@ urlpatterns = [
     path("audit/", include("haven.audit.urls")),
     path("stats/", include("haven.stats.urls")),
     path("api/", include("haven.api.urls")),
+    path("banks/", include("haven.matching.urls")),
+    path("exchanges/", include("haven.exchanges.urls")),
+    # Hasher-Matcher-Actioner clients use https://<host>/hma as their base URL.
+    path("hma/", include("haven.hma.urls")),
 ]

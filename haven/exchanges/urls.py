@@ -1,0 +1,3 @@
+"""Exchange pages and the feed another Haven instance fetches from."""
+
+urlpatterns: list = []

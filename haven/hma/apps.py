@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HmaConfig(AppConfig):
+    name = "haven.hma"
+    label = "hma"

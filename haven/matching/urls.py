@@ -1,0 +1,3 @@
+"""Hash bank pages."""
+
+urlpatterns: list = []
