@@ -19,6 +19,9 @@ def _schedule_periodic_work(sender: Celery, **_kwargs) -> None:
     sender.add_periodic_task(settings.JOB_SWEEP_SECONDS, _task("haven.jobs.sweep"))
     sender.add_periodic_task(60.0, _task("haven.triage.flag_overdue"))
     sender.add_periodic_task(3600.0, _task("haven.reports.expire_contacts"))
+    sender.add_periodic_task(
+        float(settings.PDQ_INDEX_SNAPSHOT_SECONDS), _task("haven.matching.snapshot")
+    )
 
 
 def _task(name: str):

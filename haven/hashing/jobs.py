@@ -7,7 +7,7 @@ from haven.audit.services import Actor, record
 from haven.hashing import sealing
 from haven.hashing.media import MediaRejected, hash_media
 from haven.jobs.registry import job_handler
-from haven.matching.services import find_matches_for, record_matches
+from haven.jobs.services import enqueue
 from haven.reports.models import MediaItem, MediaStatus
 
 HASH_FIELDS = ["md5", "sha256", "pdq", "pdq_quality", "vpdq"]
@@ -34,13 +34,12 @@ def hash_staged_media(item_id: int) -> None:
     item.staged_name = ""
     if item.report.organisation.evidence_retention:
         item.evidence_name = sealing.evidence_store().put(data)
-    # Look-ups happen before the write transaction, which then stays short.
-    found = find_matches_for(item)
     with transaction.atomic():
         item.save(
             update_fields=[*HASH_FIELDS, "status", "hashed_at", "staged_name", "evidence_name"]
         )
-        record_matches(item, found)
+        # Matching needs the PDQ index, which dedicated matcher processes may hold.
+        enqueue("matching.match_item", item_id=item.pk)
     # Only after the hashes are safely stored are the original bytes discarded.
     staging.delete(staged_name)
 

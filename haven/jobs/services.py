@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from haven.jobs.models import Job
-from haven.jobs.registry import handler_for
+from haven.jobs.registry import handler_for, queue_for
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +25,15 @@ def enqueue(name: str, **payload) -> Job:
     # sent_at is when the message is (about to be) sent; if sending fails, the sweep
     # notices the job was never taken and sends it again.
     job = Job.objects.create(name=name, payload=payload, sent_at=timezone.now())
-    transaction.on_commit(lambda: _send(job.pk))
+    transaction.on_commit(lambda: _send(job.pk, name))
     return job
 
 
-def _send(job_id: int) -> None:
+def _send(job_id: int, name: str) -> None:
     from haven.jobs.tasks import run_job
 
     try:
-        run_job.delay(job_id)
+        run_job.apply_async((job_id,), queue=queue_for(name))
     except Exception:
         # The broker is down: the row stays, and the sweep sends it when it is back.
         log.exception("could not send job %s; the sweep will retry", job_id)
@@ -91,10 +91,11 @@ def sweep(stale_after_seconds: int | None = None) -> int:
     stale = now - timedelta(seconds=stale_after_seconds or settings.JOB_SWEEP_SECONDS)
     never_taken = Q(leased_until__isnull=True) & (Q(sent_at__isnull=True) | Q(sent_at__lt=stale))
     due = Job.objects.filter(failed_at__isnull=True).filter(Q(leased_until__lt=now) | never_taken)
-    ids = list(due.values_list("pk", flat=True)[:1000])
+    jobs = list(due.values_list("pk", "name")[:1000])
+    ids = [job_id for job_id, _ in jobs]
     Job.objects.filter(pk__in=ids).update(sent_at=now)
-    for job_id in ids:
-        _send(job_id)
+    for job_id, name in jobs:
+        _send(job_id, name)
     if ids:
         log.info("sweep re-sent %d jobs", len(ids))
     return len(ids)

@@ -70,7 +70,7 @@ def indexed_rows(entries) -> tuple[list[str], list[int]]:
     return hashes, ids
 
 
-def _current_snapshot() -> Path | None:
+def current_snapshot() -> Path | None:
     pointer = snapshot_root() / "CURRENT"
     try:
         name = pointer.read_text().strip()
@@ -130,7 +130,7 @@ class LiveIndex:
     # -- loading and following ------------------------------------------------------
 
     def _load(self) -> None:
-        snapshot = _current_snapshot()
+        snapshot = current_snapshot()
         if snapshot is not None:
             try:
                 self._load_snapshot(snapshot)
@@ -174,7 +174,7 @@ class LiveIndex:
     def _follow(self) -> None:
         self._dirty = False
         self._checked_at = time.monotonic()
-        newer = _current_snapshot()
+        newer = current_snapshot()
         if newer is not None and newer != self.snapshot and self._snapshot_is_newer(newer):
             self._load_snapshot(newer)
         low = min(self._gaps, default=self.watermark + 1) - 1
@@ -221,8 +221,8 @@ class LiveIndex:
     def _advance(self, seen: list[int]) -> None:
         """Move the watermark over every number seen, remembering holes below the top."""
         now = time.monotonic()
-        top = max(seen, default=self.watermark)
         present = set(seen) | self._applied
+        top = max(present, default=self.watermark)
         for seq in range(self.watermark + 1, top + 1):
             if seq not in present:
                 self._gaps.setdefault(seq, now)
@@ -274,7 +274,7 @@ def write_snapshot(keep: int = 2) -> Path:
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         holder = LiveIndex()
-        current = _current_snapshot()
+        current = current_snapshot()
         if current is not None:
             holder._load_snapshot(current)
             holder._follow()

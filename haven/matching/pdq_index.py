@@ -134,13 +134,12 @@ class _Base:
         return len(self.ids)
 
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """Every row holding one of `ids` (rows are sorted by id)."""
         left = np.searchsorted(self.ids, ids, side="left")
-        right = np.searchsorted(self.ids, ids, side="right")
-        if not len(ids):
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate(
-            [np.arange(lo, hi) for lo, hi in zip(left, right, strict=True)] or [[]]
-        ).astype(np.int64)
+        counts = np.searchsorted(self.ids, ids, side="right") - left
+        starts = np.cumsum(counts) - counts
+        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(starts, counts)
+        return np.repeat(left, counts).astype(np.int64) + within
 
     def plan(self, threshold: int) -> str:
         """'tables' when probing them costs less than a scan, else 'scan'."""
@@ -278,14 +277,24 @@ class PdqIndex:
     # -- building and changing -------------------------------------------------------
 
     @classmethod
-    def build(cls, hashes, ids: Iterable[int], tail_limit: int = 100_000) -> "PdqIndex":
-        """An index of `hashes` (hex strings, or (n, 32) uint8) with one id per hash."""
+    def build(
+        cls,
+        hashes,
+        ids: Iterable[int],
+        tail_limit: int = 100_000,
+        table_bits: int | None = None,
+    ) -> "PdqIndex":
+        """An index of `hashes` (hex strings, or (n, 32) uint8) with one id per hash.
+
+        `table_bits` sets the substring width (default: about log2 of the row count,
+        and no tables at all below 65,536 rows, where a scan is as fast).
+        """
         words = hex_to_words(hashes)
         ids_array = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, np.int64)
         if len(ids_array) != len(words):
             raise ValueError("one id per hash")
         index = cls(tail_limit=tail_limit)
-        index._base = _Base.build(words, ids_array)
+        index._base = _Base.build(words, ids_array, table_bits)
         return index
 
     def add(self, hashes, ids: Iterable[int]) -> None:

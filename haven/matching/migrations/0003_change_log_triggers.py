@@ -13,7 +13,9 @@ SQLITE = [
     f"WHEN NEW.signal_type IN {INDEXED} "
     "BEGIN INSERT INTO matching_bankchange (entry_id) VALUES (NEW.id); END;",
     "CREATE TRIGGER matching_entry_changed AFTER UPDATE OF signal_type, value, frames "
-    f"ON matching_bankentry WHEN NEW.signal_type IN {INDEXED} OR OLD.signal_type IN {INDEXED} "
+    f"ON matching_bankentry WHEN (NEW.signal_type IN {INDEXED} OR OLD.signal_type IN {INDEXED}) "
+    "AND (OLD.signal_type IS NOT NEW.signal_type OR OLD.value IS NOT NEW.value "
+    "OR OLD.frames IS NOT NEW.frames) "
     "BEGIN INSERT INTO matching_bankchange (entry_id) VALUES (NEW.id); END;",
     "CREATE TRIGGER matching_entry_removed AFTER DELETE ON matching_bankentry "
     f"WHEN OLD.signal_type IN {INDEXED} "
@@ -38,8 +40,11 @@ POSTGRES = [
     "END; $$ LANGUAGE plpgsql;",
     "CREATE TRIGGER matching_entry_added AFTER INSERT OR DELETE ON matching_bankentry "
     "FOR EACH ROW EXECUTE FUNCTION matching_log_change();",
+    # Django's save() writes every column: only a real change to the hash is logged.
     "CREATE TRIGGER matching_entry_changed AFTER UPDATE OF signal_type, value, frames "
-    "ON matching_bankentry FOR EACH ROW EXECUTE FUNCTION matching_log_change();",
+    "ON matching_bankentry FOR EACH ROW WHEN (OLD.signal_type IS DISTINCT FROM "
+    "NEW.signal_type OR OLD.value IS DISTINCT FROM NEW.value OR OLD.frames IS DISTINCT "
+    "FROM NEW.frames) EXECUTE FUNCTION matching_log_change();",
 ]
 POSTGRES_REVERSE = [
     "DROP TRIGGER IF EXISTS matching_entry_added ON matching_bankentry;",

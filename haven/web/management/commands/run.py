@@ -30,6 +30,12 @@ class Command(BaseCommand):
             default=1,
             help="single-threaded worker processes (the first also runs the scheduler)",
         )
+        parser.add_argument(
+            "--matcher-processes",
+            type=int,
+            default=0,
+            help="dedicated matcher processes for the match queue (0: workers match too)",
+        )
         parser.add_argument("--no-worker", action="store_true", help="web server only")
         parser.add_argument("--access-log", action="store_true", help="log every request")
 
@@ -43,7 +49,10 @@ class Command(BaseCommand):
             banner = demo_banner(seed_demo())
         commands = [_web_command(options)]
         if not options["no_worker"]:
-            commands += [_worker_command(n) for n in range(options["worker_processes"])]
+            matchers = options["matcher_processes"]
+            queues = "celery" if matchers else "celery,match"
+            commands += [_worker_command(n, queues) for n in range(options["worker_processes"])]
+            commands += [_worker_command(n, "match", role="matcher") for n in range(matchers)]
         children = [subprocess.Popen(commands[0], env=_child_env())]
         # Workers run at a lower priority: people waiting on a page or an API call come
         # first, and background hashing catches up whenever the web is quiet.
@@ -75,16 +84,16 @@ def _web_command(options) -> list[str]:
     return command
 
 
-def _worker_command(number: int) -> list[str]:
+def _worker_command(number: int, queues: str, role: str = "worker") -> list[str]:
     # Solo workers run each job in their own process: on one machine that is as fast as
     # a pool (hashing is CPU-bound) and leaves no pool hand-offs to go wrong on the polled
     # file-system broker. Scale out with more processes or hosts.
     command = [
         _bin("celery"), "-A", "haven", "worker", "--pool", "solo",
-        "--hostname", f"worker{number}@%h",
+        "--hostname", f"{role}{number}@%h", "--queues", queues,
         "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
     ]  # fmt: skip
-    if number == 0:
+    if number == 0 and role == "worker":
         command += ["--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
     return command
 
