@@ -22,7 +22,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 from django.conf import settings
 from django.db.models import Max
 
@@ -305,11 +304,3 @@ def _prune(root: Path, keep: int) -> None:
         marker.write_text(str(oldest))
         os.replace(marker, root / "PRUNED")
         BankChange.objects.filter(seq__lte=oldest).delete()
-
-
-def warm(index: PdqIndex) -> None:
-    """Touch every page of a memory-mapped index so first queries do not wait on disk."""
-    base = index._base
-    for name in ("words", "offsets", "rows", "ids"):
-        flat = np.asarray(getattr(base, name)).reshape(-1)
-        flat[:: max(1, 4096 // flat.itemsize)].sum()

@@ -26,7 +26,8 @@ def _popcount(x):
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+    # Signed result: numba turns mixed signed/unsigned arithmetic into floating point.
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -58,7 +59,7 @@ def _substring(w0, w1, w2, w3, start, bits):
         lo = np.uint64(0)
     # Take 64 bits starting at `offset` across hi:lo, then keep the top `bits`.
     window = hi if offset == 0 else hi << np.uint64(offset) | lo >> np.uint64(64 - offset)
-    return window >> np.uint64(64 - bits)
+    return np.int64(window >> np.uint64(64 - bits))
 
 
 @njit(cache=True, nogil=True)
@@ -66,9 +67,7 @@ def table_keys(hashes, start, bits):
     n = hashes.shape[0]
     keys = np.empty(n, dtype=np.uint32)
     for i in range(n):
-        keys[i] = np.uint32(
-            _substring(hashes[i, 0], hashes[i, 1], hashes[i, 2], hashes[i, 3], start, bits)
-        )
+        keys[i] = _substring(hashes[i, 0], hashes[i, 1], hashes[i, 2], hashes[i, 3], start, bits)
     return keys
 
 
@@ -104,37 +103,42 @@ def _first_table(w, q, starts, bits, radii, upto):
 
 
 @njit(cache=True, nogil=True)
+def _radii(m, threshold):
+    r = threshold // m
+    a = threshold - r * m
+    radii = np.empty(m, dtype=np.int64)
+    for t in range(m):
+        radii[t] = r if t <= a else r - 1
+    return radii
+
+
+@njit(cache=True, nogil=True)
 def mih_query(
-    hashes, alive, starts, bits, offsets, offset_starts, rows, masks, mask_ends, queries, threshold
-):
-    """(query number, row, distance) of every live row within `threshold` of each query.
+    hashes, alive, starts, bits, offsets, offset_starts, rows, masks, mask_ends,
+    queries, first, threshold, scratch, out,
+):  # fmt: skip
+    """Search queries[first:], writing (query number, row, distance) rows into `out`.
 
     Each query runs in phases (probe keys, bucket bounds, candidate rows, distances),
     each a loop of independent loads without data-dependent branches, so the CPU keeps
     many cache misses in flight instead of waiting for one at a time.
+
+    Buffers come from the caller: arrays re-bound inside a hot loop make numba count
+    references on every pass, several times slower. Returns (next query, found): it
+    stops early, before a query, when `scratch` (columns: probe, table, low, high,
+    candidate, candidate's table, distance) or `out` might overflow; the caller then
+    grows them and calls again from `next query`.
     """
     m = starts.shape[0]
-    r = threshold // m
-    a = threshold - r * m
-    radii = np.empty(m, dtype=np.int64)
+    radii = _radii(m, threshold)
     probe_count = 0
     for t in range(m):
-        radii[t] = r if t <= a else r - 1
         if radii[t] >= 0:
             probe_count += mask_ends[bits[t], radii[t]]
-    probes = np.empty(probe_count, dtype=np.int64)
-    probe_table = np.empty(probe_count, dtype=np.int64)
-    lows = np.empty(probe_count, dtype=np.int64)
-    highs = np.empty(probe_count, dtype=np.int64)
-    candidates = np.empty(1024, dtype=np.int64)
-    candidate_table = np.empty(1024, dtype=np.int64)
-    distances = np.empty(1024, dtype=np.int64)
-    capacity = 64
-    out_query = np.empty(capacity, dtype=np.int64)
-    out_rows = np.empty(capacity, dtype=np.int64)
-    out_dist = np.empty(capacity, dtype=np.int64)
-    count = 0
-    for qi in range(queries.shape[0]):
+    if probe_count > scratch.shape[1]:
+        return first, -probe_count
+    found = 0
+    for qi in range(first, queries.shape[0]):
         q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
         # 1. Every bucket to probe: each table's key with every allowed flip pattern.
         n = 0
@@ -146,97 +150,92 @@ def mih_query(
             key = _substring(q0, q1, q2, q3, starts[t], width)
             base = offset_starts[t]
             for mi in range(mask_ends[width, radius]):
-                probes[n] = base + (key ^ masks[width, mi])
-                probe_table[n] = t
+                scratch[0, n] = base + (key ^ np.int64(masks[width, mi]))
+                scratch[1, n] = t
                 n += 1
         # 2. Bucket bounds.
         total = 0
         for i in range(n):
-            lows[i] = offsets[probes[i]]
-            highs[i] = offsets[probes[i] + 1]
-            total += highs[i] - lows[i]
-        if total > candidates.shape[0]:
-            size = max(total, 2 * candidates.shape[0])
-            candidates = np.empty(size, dtype=np.int64)
-            candidate_table = np.empty(size, dtype=np.int64)
-            distances = np.empty(size, dtype=np.int64)
+            low = offsets[scratch[0, i]]
+            high = offsets[scratch[0, i] + 1]
+            scratch[2, i] = low
+            scratch[3, i] = high
+            total += high - low
+        if total > scratch.shape[1] or found + total > out.shape[1]:
+            return qi, -max(total, n) if found == 0 else found
         # 3. Candidate rows. Touch the first row of every bucket before copying, so the
         # cache misses overlap instead of waiting behind the copy loop's branches.
         touched = 0
         last = rows.shape[1] - 1
         for i in range(n):
-            touched += rows[probe_table[i], min(lows[i], last)]
+            touched += rows[scratch[1, i], min(scratch[2, i], last)]
         if touched == 0x7FFFFFFFFFFF:  # keeps the loads from being optimised away
-            return out_query[:0], out_rows[:0], out_dist[:0]
+            return qi, found
         k = 0
         for i in range(n):
-            t = probe_table[i]
-            for pos in range(lows[i], highs[i]):
-                candidates[k] = rows[t, pos]
-                candidate_table[k] = t
+            t = scratch[1, i]
+            for pos in range(scratch[2, i], scratch[3, i]):
+                scratch[4, k] = rows[t, pos]
+                scratch[5, k] = t
                 k += 1
         # 4. Distances.
         for i in range(k):
-            distances[i] = _distance(hashes, candidates[i], q0, q1, q2, q3)
+            scratch[6, i] = _distance(hashes, scratch[4, i], q0, q1, q2, q3)
         # 5. The few within reach, each reported by the first table that finds it.
         for i in range(k):
-            if distances[i] > threshold:
+            if scratch[6, i] > threshold:
                 continue
-            row = candidates[i]
-            t = candidate_table[i]
+            row = scratch[4, i]
+            t = scratch[5, i]
             if not alive[row]:
                 continue
             if t > 0 and _first_table(hashes[row], queries[qi], starts, bits, radii, t):
                 continue
-            if count == capacity:
-                capacity *= 2
-                out_query = _grow(out_query, capacity)
-                out_rows = _grow(out_rows, capacity)
-                out_dist = _grow(out_dist, capacity)
-            out_query[count] = qi
-            out_rows[count] = row
-            out_dist[count] = distances[i]
-            count += 1
-    return out_query[:count], out_rows[:count], out_dist[:count]
+            out[0, found] = qi
+            out[1, found] = row
+            out[2, found] = scratch[6, i]
+            found += 1
+    return queries.shape[0], found
 
 
 @njit(cache=True, nogil=True)
-def _grow(array, capacity):
-    grown = np.empty(capacity, dtype=array.dtype)
-    grown[: array.shape[0]] = array
-    return grown
+def _distances_to(hashes, start, stop, q0, q1, q2, q3, out):
+    # A tight loop of its own, so that it compiles to straight-line popcounts.
+    for row in range(start, stop):
+        out[row - start] = (
+            _popcount(hashes[row, 0] ^ q0)
+            + _popcount(hashes[row, 1] ^ q1)
+            + _popcount(hashes[row, 2] ^ q2)
+            + _popcount(hashes[row, 3] ^ q3)
+        )
+
+
+SCAN_BLOCK = 2048
 
 
 @njit(cache=True, nogil=True)
-def scan_query(hashes, alive, count, queries, threshold):
-    """Brute force: (query number, row, distance) over the first `count` rows."""
-    capacity = 64
-    out_query = np.empty(capacity, dtype=np.int64)
-    out_rows = np.empty(capacity, dtype=np.int64)
-    out_dist = np.empty(capacity, dtype=np.int64)
+def scan_query(hashes, alive, count, queries, first, threshold, distances, out):
+    """Brute force over the first `count` rows for queries[first:], into `out`.
+
+    Returns (next query, found) like `mih_query`: it stops before a query when `out`
+    is full, and the caller grows it and calls again.
+    """
     found = 0
-    for row in range(count):
-        if not alive[row]:
-            continue
-        h0, h1, h2, h3 = hashes[row, 0], hashes[row, 1], hashes[row, 2], hashes[row, 3]
-        for qi in range(queries.shape[0]):
-            d = (
-                _popcount(h0 ^ queries[qi, 0])
-                + _popcount(h1 ^ queries[qi, 1])
-                + _popcount(h2 ^ queries[qi, 2])
-                + _popcount(h3 ^ queries[qi, 3])
-            )
-            if d <= threshold:
-                if found == capacity:
-                    capacity *= 2
-                    out_query = _grow(out_query, capacity)
-                    out_rows = _grow(out_rows, capacity)
-                    out_dist = _grow(out_dist, capacity)
-                out_query[found] = qi
-                out_rows[found] = row
-                out_dist[found] = d
-                found += 1
-    return out_query[:found], out_rows[:found], out_dist[:found]
+    for qi in range(first, queries.shape[0]):
+        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
+        mark = found
+        for start in range(0, count, SCAN_BLOCK):
+            stop = min(start + SCAN_BLOCK, count)
+            _distances_to(hashes, start, stop, q0, q1, q2, q3, distances)
+            for i in range(stop - start):
+                if distances[i] <= threshold and alive[start + i]:
+                    if found == out.shape[1]:
+                        return qi, mark if mark else -1
+                    out[0, found] = qi
+                    out[1, found] = start + i
+                    out[2, found] = distances[i]
+                    found += 1
+    return queries.shape[0], found
 
 
 @njit(cache=True, parallel=True)

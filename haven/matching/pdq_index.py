@@ -165,21 +165,28 @@ class _Base:
         if plan is None:
             plan = self._plans[threshold] = self.plan(threshold)
         if plan == "scan":
-            return mih.scan_query(self.words, self.alive, len(self), query_words, threshold)
+            return _scan(self.words, self.alive, len(self), query_words, threshold)
         masks, ends = _flip_masks()
-        return mih.mih_query(
-            self.words,
-            self.alive,
-            self.starts,
-            self.bits,
-            self.offsets,
-            self.offset_starts,
-            self.rows,
-            masks,
-            ends,
-            query_words,
-            threshold,
-        )
+
+        def run(first, buffers):
+            return mih.mih_query(
+                self.words,
+                self.alive,
+                self.starts,
+                self.bits,
+                self.offsets,
+                self.offset_starts,
+                self.rows,
+                masks,
+                ends,
+                query_words,
+                first,
+                threshold,
+                buffers.scratch,
+                buffers.out,
+            )
+
+        return _collect(run, len(query_words))
 
     def save(self, directory: Path) -> None:
         for name in ("words", "ids", "alive", "starts", "bits", "offsets", "offset_starts", "rows"):
@@ -204,6 +211,51 @@ class _Base:
             part("offset_starts", None),
             part("rows"),
         )
+
+
+class _Buffers(threading.local):
+    """Scratch and output space for the kernels, one set per thread, grown on demand."""
+
+    def __init__(self):
+        self.scratch = np.empty((7, 8192), dtype=np.int64)
+        self.out = np.empty((3, 1024), dtype=np.int64)
+        self.distances = np.empty(mih.SCAN_BLOCK, dtype=np.int64)
+
+    def grow(self, need: int) -> None:
+        if need > self.scratch.shape[1]:
+            self.scratch = np.empty((7, max(need, 2 * self.scratch.shape[1])), np.int64)
+        self.out = np.empty((3, max(need, 2 * self.out.shape[1])), np.int64)
+
+
+_buffers = _Buffers()
+_NOTHING = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+
+def _collect(run, count: int):
+    """Call a kernel until every query is answered, growing buffers when it asks."""
+    buffers = _buffers
+    parts = []
+    first = 0
+    while first < count:
+        first_after, found = run(first, buffers)
+        if found < 0:
+            buffers.grow(-found)
+            continue
+        parts.append(buffers.out[:, :found].copy())
+        first = first_after
+    if not parts:
+        return _NOTHING
+    joined = np.concatenate(parts, axis=1)
+    return joined[0], joined[1], joined[2]
+
+
+def _scan(words, alive, count: int, queries: np.ndarray, threshold: int):
+    def run(first, buffers):
+        return mih.scan_query(
+            words, alive, count, queries, first, threshold, buffers.distances, buffers.out
+        )
+
+    return _collect(run, len(queries))
 
 
 def _in_parallel(search, words: np.ndarray, threshold: int):
@@ -369,7 +421,7 @@ class PdqIndex:
             results[q].append((found_id, distance))
         if tail.count:
             queries, rows, distances = _in_parallel(
-                lambda chunk, t: mih.scan_query(tail.words, tail.alive, tail.count, chunk, t),
+                lambda chunk, t: _scan(tail.words, tail.alive, tail.count, chunk, t),
                 words,
                 threshold,
             )
@@ -419,6 +471,12 @@ class PdqIndex:
         index = cls(tail_limit=tail_limit)
         index._base = _Base.load(directory, mmap)
         return index
+
+    def warm(self) -> None:
+        """Touch every page of a memory-mapped index so first queries need no disk."""
+        for name in ("words", "offsets", "rows", "ids"):
+            flat = np.asarray(getattr(self._base, name)).reshape(-1)
+            flat[:: max(1, 4096 // flat.itemsize)].sum()
 
     @staticmethod
     def read_meta(directory: str | Path) -> dict:

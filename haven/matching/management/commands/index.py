@@ -51,7 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Snapshot {path.name} written in {time.monotonic() - started:.1f}s.")
 
     def _warm(self, options):
-        from haven.matching.live import current_snapshot, live_index, warm
+        from haven.matching.live import current_snapshot, live_index
 
         if current_snapshot() is None:
             raise CommandError("No snapshot yet: run `haven index snapshot` first.")
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         holder = live_index()
         index = holder.current()
         loaded = time.monotonic() - started
-        warm(index)
+        index.warm()
         self.stdout.write(
             f"{len(index)} rows: loaded in {loaded:.2f}s, "
             f"every page read in {time.monotonic() - started:.2f}s."
