@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from haven.env import database_from_url, env_bool, env_float, env_int, env_list, env_str
 
@@ -234,6 +235,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {"visibility_timeout": 3600}
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Two queues: "celery" for most work and "match" for jobs that need the PDQ index. A
+# worker started without --queues serves both; dedicated matchers use `--queues match`.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name), routing_key=name) for name in ("celery", "match")
+)
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -254,7 +261,6 @@ MAX_UPLOAD_BYTES = env_int("HAVEN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("HAVEN_MAX_IMAGE_PIXELS", 50_000_000)
 STAGING_DIR = DATA_DIR / "staging"
 EVIDENCE_DIR = DATA_DIR / "evidence"
-PDQ_MATCH_THRESHOLD = env_int("HAVEN_PDQ_THRESHOLD", 31)
 PDQ_MIN_QUALITY = env_int("HAVEN_PDQ_MIN_QUALITY", 50)
 # Where the PDQ index snapshots live (shared by every process on the machine), how often
 # a process checks the banks for changes, and how often a new snapshot is written.
