@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format migrations messages browser-deps bench clean
+.PHONY: run test lint format migrations messages browser-deps bench bench-index bench-hashing clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Haven needs $(PYTHON)"; exit 1; }
@@ -44,6 +44,12 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/api_submit.py
+
+bench-index: $(STAMP)
+	$(BIN)/python benchmarks/pdq_index.py
+
+bench-hashing: $(STAMP)
+	$(BIN)/python benchmarks/hashing.py
 
 clean:
 	rm -rf $(VENV) var
