@@ -78,13 +78,34 @@ def _demo_bank(organisation) -> None:
     for seed in BANK_SEEDS:
         hashes = hash_media(synthetic_jpeg(seed), "image")
         note = f"synthetic image {seed}"
+        labels = ["synthetic", "demo"]
         entries.append(
-            BankEntry(bank=bank, signal_type=SignalType.PDQ, value=hashes.pdq, note=note)
+            BankEntry(
+                bank=bank, signal_type=SignalType.PDQ, value=hashes.pdq, note=note, labels=labels
+            )
         )
         entries.append(
-            BankEntry(bank=bank, signal_type=SignalType.MD5, value=hashes.md5, note=note)
+            BankEntry(
+                bank=bank, signal_type=SignalType.MD5, value=hashes.md5, note=note, labels=labels
+            )
         )
     BankEntry.objects.bulk_create(entries)
+    # Known false positives: a hit here cancels hits in the other banks.
+    safe = HashBank.objects.create(
+        organisation=organisation,
+        name="Demo safe list",
+        classification="Known false positive",
+        description="Hashes of harmless images that look like listed ones.",
+        is_safe=True,
+    )
+    harmless = hash_media(synthetic_jpeg(9001), "image")
+    BankEntry.objects.create(
+        bank=safe,
+        signal_type=SignalType.PDQ,
+        value=harmless.pdq,
+        note="synthetic harmless image",
+        labels=["false positive"],
+    )
 
 
 def _demo_reports(organisation) -> None:
