@@ -21,7 +21,7 @@ _OPEN_PREFIXES = (
 )
 # The API authenticates with tokens, which never make a session user, so this middleware
 # leaves token calls alone; but a half-signed-in browser session must not use the API.
-_API_PREFIX = "/api/"
+_API_PREFIXES = ("/api/", "/hma/")
 
 
 class StaffTwoFactorMiddleware:
@@ -37,7 +37,7 @@ class StaffTwoFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
-            if request.path.startswith(_API_PREFIX):
+            if request.path.startswith(_API_PREFIXES):
                 message = "Finish two-factor sign-in before using the API from a browser."
                 return JsonResponse(
                     {"error": {"code": "two_factor_required", "message": message}}, status=403
