@@ -6,4 +6,4 @@ class MatchingConfig(AppConfig):
     label = "matching"
 
     def ready(self) -> None:
-        from haven.matching import jobs  # noqa: F401  (registers the job handlers)
+        from haven.matching import import_jobs, jobs  # noqa: F401  (registers job handlers)
