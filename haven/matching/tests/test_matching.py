@@ -13,6 +13,7 @@ def find_matches(organisation_id, md5, sha256, pdq, quality):
     hits = lookup(organisation_id, md5=md5, sha256=sha256, pdq=pdq, pdq_quality=quality)
     return [(hit.entry, hit.signal_type, hit.distance) for hit in hits]
 
+
 BASE = "a5" * 32
 
 
