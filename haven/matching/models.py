@@ -145,3 +145,46 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} ~ {self.entry_id} ({self.distance})"
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BankImport(models.Model):
+    """One file being imported into a bank, and how far it got.
+
+    The checkpoint (offset, line and counters) is saved in the same transaction as each
+    batch of entries, so an import stopped at any moment resumes exactly after the last
+    batch it committed. A file is known by its size and the SHA-256 of its first MiB.
+    """
+
+    bank = models.ForeignKey(HashBank, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField()
+    head_sha256 = models.CharField(max_length=64)
+    format = models.CharField(max_length=10)
+    # Where the next batch starts: a byte offset into the file, and the lines before it.
+    offset = models.PositiveBigIntegerField(default=0)
+    line = models.PositiveBigIntegerField(default=0)
+    added = models.PositiveBigIntegerField(default=0)
+    duplicates = models.PositiveBigIntegerField(default=0)
+    malformed = models.PositiveBigIntegerField(default=0)
+    # Every malformed line is written here; its size at the checkpoint, to cut on resume.
+    errors_path = models.CharField(max_length=1000, blank=True)
+    errors_size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    failure = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["bank", "file_size", "head_sha256"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} -> {self.bank_id} ({self.status}, line {self.line})"
