@@ -5,11 +5,12 @@ per batch; the database triggers log each indexed entry for the PDQ index follow
 """
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -209,15 +210,20 @@ def add_entry(actor: Actor, bank: HashBank, signal: Signal, source: str = "manua
 def add_entries(actor: Actor, bank: HashBank, signals: Iterable[Signal], source: str) -> int:
     """Add many valid signals in one transaction (a batch of an import or a fetch).
 
-    Hashes the bank already holds are skipped; returns how many were new.
+    Hashes the bank already holds are skipped; returns how many were new. Rows go in
+    with one multi-row INSERT that skips conflicts, several times faster per row than
+    the ORM's bulk_create, which matters for lists of millions.
     """
-    entries = [_entry(bank, signal, source) for signal in signals]
-    if not entries:
+    fresh: dict[tuple[str, str], BankEntry] = {}
+    for signal in signals:
+        entry = _entry(bank, signal, source)
+        fresh.setdefault((entry.signal_type, entry.value), entry)
+    if not fresh:
         return 0
     with transaction.atomic():
-        before = bank.entries.count()
-        BankEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=2000)
-        added = bank.entries.count() - before
+        held = _already_held(bank, list(fresh))
+        new = [entry for key, entry in fresh.items() if key not in held]
+        _insert_ignoring_conflicts(new)
         _index_changed()
         record(
             actor,
@@ -225,10 +231,70 @@ def add_entries(actor: Actor, bank: HashBank, signals: Iterable[Signal], source:
             bank,
             organisation_id=bank.organisation_id,
             source=source,
-            received=len(entries),
-            added=added,
+            received=len(fresh),
+            added=len(new),
         )
-    return added
+    return len(new)
+
+
+def _already_held(bank: HashBank, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    held: set[tuple[str, str]] = set()
+    by_type: dict[str, list[str]] = {}
+    for signal_type, value in keys:
+        by_type.setdefault(signal_type, []).append(value)
+    for signal_type, values in by_type.items():
+        for start in range(0, len(values), 500):
+            held.update(
+                BankEntry.objects.filter(
+                    bank=bank, signal_type=signal_type, value__in=values[start : start + 500]
+                ).values_list("signal_type", "value")
+            )
+    return held
+
+
+INSERT_COLUMNS = (
+    "bank_id", "signal_type", "value", "frames", "note", "labels", "metadata", "enabled",
+    "source", "external_id", "confirmed_count", "rejected_count", "added_at", "updated_at",
+)  # fmt: skip
+
+
+def _insert_ignoring_conflicts(entries: list[BankEntry]) -> None:
+    if not entries:
+        return
+    connection = connections[router.db_for_write(BankEntry)]
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    postgres = connection.vendor == "postgresql"
+    json_cast = "::jsonb" if postgres else ""
+    row = (
+        "("
+        + ", ".join(
+            f"%s{json_cast}" if column in ("labels", "metadata") else "%s"
+            for column in INSERT_COLUMNS
+        )
+        + ")"
+    )
+    table = BankEntry._meta.db_table
+    prefix = "INSERT INTO" if postgres else "INSERT OR IGNORE INTO"
+    suffix = " ON CONFLICT DO NOTHING" if postgres else ""
+    # SQLite allows 32,766 parameters a statement; 14 a row.
+    per_statement = 2000
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), per_statement):
+            chunk = entries[start : start + per_statement]
+            params: list = []
+            for e in chunk:
+                params += [
+                    e.bank_id, e.signal_type, e.value, e.frames, e.note,
+                    json.dumps(e.labels), json.dumps(e.metadata), True, e.source,
+                    e.external_id, 0, 0, now, now,
+                ]  # fmt: skip
+            cursor.execute(
+                f"{prefix} {table} ({', '.join(INSERT_COLUMNS)}) VALUES "
+                + ", ".join([row] * len(chunk))
+                + suffix,
+                params,
+            )
 
 
 @transaction.atomic
