@@ -22,6 +22,7 @@ def _schedule_periodic_work(sender: Celery, **_kwargs) -> None:
     sender.add_periodic_task(
         float(settings.PDQ_INDEX_SNAPSHOT_SECONDS), _task("haven.matching.snapshot")
     )
+    sender.add_periodic_task(60.0, _task("haven.exchanges.fetch_due"))
 
 
 def _task(name: str):

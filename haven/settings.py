@@ -267,6 +267,11 @@ PDQ_MIN_QUALITY = env_int("HAVEN_PDQ_MIN_QUALITY", 50)
 PDQ_INDEX_DIR = env_str("HAVEN_PDQ_INDEX_DIR", str(DATA_DIR / "index"))
 PDQ_INDEX_POLL_SECONDS = env_float("HAVEN_PDQ_INDEX_POLL_SECONDS", 1.0)
 PDQ_INDEX_SNAPSHOT_SECONDS = env_int("HAVEN_PDQ_INDEX_SNAPSHOT_SECONDS", 600)
+# Exchanges (docs/exchanges.md). Custom exchange addresses are for tests against fakes.
+EXCHANGE_ALLOW_CUSTOM_URLS = env_bool("HAVEN_EXCHANGE_ALLOW_CUSTOM_URLS", False)
+EXCHANGE_HTTP_TIMEOUT_SECONDS = env_float("HAVEN_EXCHANGE_HTTP_TIMEOUT_SECONDS", 60.0)
+EXCHANGE_LEASE_MINUTES = env_float("HAVEN_EXCHANGE_LEASE_MINUTES", 15.0)
+EXCHANGE_FEED_SETTLE_SECONDS = env_float("HAVEN_EXCHANGE_FEED_SETTLE_SECONDS", 30.0)
 
 # --- Public reporting -----------------------------------------------------------------
 PUBLIC_ORGANISATION = env_str("HAVEN_PUBLIC_ORGANISATION", "")

@@ -148,6 +148,8 @@ def delete_bank(actor: Actor, bank: HashBank) -> None:
     """Delete a bank and its entries, unless matches still point at them."""
     if Match.objects.filter(entry__bank=bank).exists():
         raise BankError("this bank has matches on record; disable it instead")
+    if bank.exchanges.exists():
+        raise BankError("exchanges fetch into this bank; remove them first")
     count = bank.entries.count()
     record(
         actor,

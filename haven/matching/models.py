@@ -86,6 +86,8 @@ class BankEntry(models.Model):
         indexes = [
             models.Index(fields=["signal_type", "value"]),
             models.Index(fields=["bank", "external_id"]),
+            # The Haven feed reads a bank's entries in (updated_at, id) order.
+            models.Index(fields=["bank", "updated_at", "id"]),
         ]
         constraints = [
             models.UniqueConstraint(
