@@ -14,7 +14,7 @@ import pytest
 from django.db.models import Q
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
-from django.urls.resolvers import RoutePattern
+from django.urls.resolvers import RegexPattern, RoutePattern
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
@@ -24,6 +24,8 @@ from haven.api.models import ApiToken
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor
 from haven.demo.synthetic import synthetic_jpeg
+from haven.exchanges.models import BankShare, Exchange
+from haven.matching.models import BankEntry, HashBank, Match
 from haven.reports.intake import ReportInput, Upload, submit_report
 from haven.reports.models import Category, MediaItem, MediaStatus, Report, ReportUrl, Source
 from haven.triage import actions
@@ -37,6 +39,13 @@ IDENTIFIERS = {
     "item_id": "a media item's id",
     "user_id": "a member's user id",
     "token_id": "an API token's id",
+    "bank_id": "a hash bank's id",
+    "bank_name": "a hash bank's name (HMA-compatible API, exchange feed)",
+    "entry_id": "a bank entry's id",
+    "content_id": "a bank entry's id (HMA-compatible API)",
+    "match_id": "a match's id",
+    "exchange_id": "an exchange's id",
+    "share_id": "a bank share's id",
 }
 # A successful look at a report or its media; none may ever be recorded for an outsider.
 READS = {
@@ -60,8 +69,11 @@ PUBLIC_ROUTES = {
     "api/schema/",
     "api/docs/",
     "api/redoc/",
+    # HMA's liveness probe: says only "I-AM-ALIVE" or "INDEX-STALE".
+    "hma/status",
 }
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+_REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
 
 # --- The URL map ----------------------------------------------------------------------
@@ -79,7 +91,7 @@ class Route:
 
     @property
     def is_api(self) -> bool:
-        return self.route.startswith("api/")
+        return self.route.startswith(("api/", "hma/", "exchanges/feed/"))
 
     def urls(self, identifiers: dict[str, list]) -> list[str]:
         """One URL for each combination of the identifiers' values."""
@@ -99,19 +111,36 @@ class Route:
 def every_route(patterns=None, prefix: str = "", namespace: str = "", converters=None):
     """Every URL pattern of the project, with its full route and converters."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
-        if not isinstance(entry.pattern, RoutePattern):
-            raise AssertionError(
-                f"{prefix}{entry.pattern} is a regular-expression pattern: teach every_route "
-                "how to fill it, so that the authorisation sweep covers it"
-            )
-        route = prefix + str(entry.pattern)
-        merged = {**(converters or {}), **entry.pattern.converters}
+        if isinstance(entry.pattern, RegexPattern):
+            route, regex_converters = prefix + _route_of(entry.pattern), {}
+            for name in _PARAMETER.findall(route):
+                regex_converters[name] = _AsText()
+        elif isinstance(entry.pattern, RoutePattern):
+            route, regex_converters = prefix + str(entry.pattern), {}
+        else:
+            raise AssertionError(f"{prefix}{entry.pattern}: teach every_route to fill it")
+        merged = {**(converters or {}), **regex_converters, **entry.pattern.converters}
         if isinstance(entry, URLResolver):
             inner = ":".join(filter(None, [namespace, entry.namespace]))
             yield from every_route(entry.url_patterns, route, inner, merged)
         else:
             name = ":".join(filter(None, [namespace, entry.name])) if entry.name else ""
             yield Route(route, name, merged)
+
+
+class _AsText:
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+def _route_of(pattern: RegexPattern) -> str:
+    """The HMA-style regex `^(?:/)*c/bank/(?P<bank_name>[^/]+)/?$` as `c/bank/<bank_name>`."""
+    text = str(pattern.pattern) if hasattr(pattern, "pattern") else str(pattern)
+    text = _REGEX_GROUP.sub(r"<\1>", str(pattern._regex))
+    text = text.removeprefix("^").removeprefix("(?:/)*").removesuffix("$").removesuffix("/?")
+    if not re.fullmatch(r"[\w/<>.-]*", text):
+        raise AssertionError(f"{pattern}: teach _route_of how to turn it into a route")
+    return text
 
 
 def routes_with_identifiers() -> list[Route]:
@@ -140,6 +169,11 @@ class Northern:
     report: Report
     partner_report: Report
     tokens: list[ApiToken]
+    bank: HashBank
+    entry: BankEntry
+    match: Match
+    exchange: Exchange
+    share: BankShare
 
     def identifiers(self) -> dict[str, list]:
         return {
@@ -147,6 +181,13 @@ class Northern:
             "item_id": list(self.report.media.order_by("pk").values_list("pk", flat=True)),
             "user_id": list(self.organisation.members.order_by("pk").values_list("pk", flat=True)),
             "token_id": [token.pk for token in self.tokens],
+            "bank_id": [self.bank.pk],
+            "bank_name": [self.bank.name],
+            "entry_id": [self.entry.pk],
+            "content_id": [self.entry.pk],
+            "match_id": [self.match.pk],
+            "exchange_id": [self.exchange.pk],
+            "share_id": [self.share.pk],
         }
 
     def snapshot(self) -> dict:
@@ -176,6 +217,13 @@ class Northern:
                 .values("pk", "user", "name", "digest", "revoked_at")
             ),
             "spent grants": SpentGrant.objects.count(),
+            "banks": list(HashBank.objects.filter(organisation=org).order_by("pk").values()),
+            "entries": list(
+                BankEntry.objects.filter(bank__organisation=org).order_by("pk").values()
+            ),
+            "matches": list(Match.objects.filter(entry__bank__organisation=org).values()),
+            "exchanges": list(Exchange.objects.filter(organisation=org).order_by("pk").values()),
+            "shares": list(BankShare.objects.filter(bank__organisation=org).values()),
         }
 
     def audit_leaks(self, since: int) -> list[tuple]:
@@ -219,7 +267,15 @@ def northern(organisation, analyst, supervisor, partner, django_capture_on_commi
     actions.add_note(report, "Northern note", analyst)
     actions.record_action(report, ActionKind.POLICE, "Northern police unit", analyst)
     tokens = [ApiToken.issue(admin, "northern admin")[0], ApiToken.issue(analyst, "northern")[0]]
-    return Northern(organisation, report, by_partner, tokens)
+    bank = HashBank.objects.create(organisation=organisation, name="Northern list")
+    entry = BankEntry.objects.create(bank=bank, signal_type="md5", value=kept.md5)
+    match = Match.objects.create(item=kept, entry=entry, signal_type="md5")
+    exchange = Exchange.objects.create(
+        organisation=organisation, name="northern-ncmec", kind="ncmec", bank=bank
+    )
+    # Shared with Nadia, so that her control request to the feed is answered.
+    share = BankShare.objects.create(bank=bank, user=admin)
+    return Northern(organisation, report, by_partner, tokens, bank, entry, match, exchange, share)
 
 
 @pytest.fixture
@@ -273,6 +329,16 @@ def attempt_payload(northern: Northern) -> dict:
         "active": "0",
         "confirm": "on",
         "name": "sweep",
+        "classification": "sweep",
+        "pdq_threshold": "5",
+        "vpdq_match_percent": "50",
+        "signal_type": "md5",
+        "value": "f" * 32,
+        "state": "disabled",
+        "format": "auto",
+        "verdict": "rejected",
+        "enabled": "false",
+        "disable_until_ts": "9999999999",
     }
 
 
@@ -306,9 +372,11 @@ def sweep(client, urls: list[str], payload: dict, **post_options) -> list[str]:
     return problems
 
 
-def swept_urls(northern: Northern, api_only: bool = False) -> list[str]:
+def swept_urls(northern: Northern, api_only: bool = False, allowed=()) -> list[str]:
     identifiers = northern.identifiers()
-    routes = [r for r in routes_with_identifiers() if r.is_api or not api_only]
+    routes = [
+        r for r in routes_with_identifiers() if (r.is_api or not api_only) and r.name not in allowed
+    ]
     return [url for route in routes for url in route.urls(identifiers)]
 
 
@@ -382,11 +450,16 @@ def test_a_partner_service_reads_only_the_reports_it_submitted(northern, partner
     listed = api.get(reverse("api:reports")).json()["results"]
     assert [row["reference"] for row in listed] == [northern.partner_report.reference]
 
+    # A partner may read its own organisation's bank names and settings through the
+    # HMA-compatible API (HMA clients list banks before they look up); never the hashes.
+    bank = api.get(f"/hma/c/bank/{northern.bank.name}")
+    assert bank.status_code == 200 and "signals" not in bank.json()
+    allowed = {"hma:bank"}
     assert_refused_everywhere(
         northern,
         [
-            (session_for(partner), swept_urls(northern), {}),
-            (api, swept_urls(northern, api_only=True), {"format": "json"}),
+            (session_for(partner), swept_urls(northern, allowed=allowed), {}),
+            (api, swept_urls(northern, api_only=True, allowed=allowed), {"format": "json"}),
         ],
     )
 
