@@ -3,7 +3,7 @@
 `inspect` runs at intake and decides, cheaply, whether a file is something Haven can
 hash: its size, its type by content (never by name), and for images the pixel count
 and a full decode at reduced size (which also catches truncated files). `hash_media`
-runs in the worker.
+runs in the worker: MD5 and SHA-256 of every file, PDQ of images, vPDQ of videos.
 """
 
 import io
@@ -11,10 +11,27 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from haven.hashing.rejections import REJECTION_MESSAGES, MediaRejected, rejection_message
 from haven.hashing.signals import md5_hex, pdq_from_image, sha256_hex
+from haven.hashing.video import hash_video
+from haven.hashing.vpdq import VpdqFrame
+
+__all__ = [
+    "IMAGE_FORMATS",
+    "PDQ_SIZE",
+    "REJECTION_MESSAGES",
+    "Hashes",
+    "Inspected",
+    "MediaRejected",
+    "hash_media",
+    "inspect",
+    "open_image",
+    "pdq_image",
+    "rejection_message",
+    "upright",
+]
 
 IMAGE_FORMATS = {
     "JPEG": "image/jpeg",
@@ -25,30 +42,9 @@ IMAGE_FORMATS = {
     "TIFF": "image/tiff",
 }
 
-# Why a file was not accepted, in words a child or parent understands.
-REJECTION_MESSAGES = {
-    "empty": _("The file is empty."),
-    "too_large": _("The file is too large. The limit is %(limit)s MB."),
-    "unsupported": _("This type of file is not supported. Please send photos or videos."),
-    "not_image": _("The file says it is a picture but it is not one we can open."),
-    "truncated": _("The file is damaged or incomplete."),
-    "too_many_pixels": _("The picture is too big to check safely."),
-}
-
-
-class MediaRejected(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-    @property
-    def message(self) -> str:
-        return rejection_message(self.code)
-
-
-def rejection_message(code: str) -> str:
-    template = REJECTION_MESSAGES.get(code, REJECTION_MESSAGES["unsupported"])
-    return str(template) % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+# PDQ blurs and squeezes every picture to 64 x 64; from 512 pixels a side up, more
+# pixels change its hash by a few bits at most and cost time in proportion.
+PDQ_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -63,6 +59,9 @@ class Hashes:
     sha256: str
     pdq: str = ""
     pdq_quality: int | None = None
+    vpdq: tuple[VpdqFrame, ...] = ()
+    # Why a video has no vPDQ frames (a rejection code) although it has MD5 and SHA-256.
+    vpdq_rejection: str = ""
 
 
 def _video_type(head: bytes) -> str | None:
@@ -110,9 +109,13 @@ def open_image(data: bytes, reduce_to: int | None = None) -> Image.Image:
     """Open and fully decode an image, refusing bombs and truncated files.
 
     JPEGs are decoded at reduced size when `reduce_to` is given: libjpeg scales in the
-    DCT, which is many times faster than a full decode and still reads every byte.
+    DCT (by 1/2, 1/4 or 1/8, keeping both sides at least `reduce_to`), which is many
+    times faster than a full decode and still reads every byte.
     """
     with warnings.catch_warnings():
+        # Pillow warns about malformed metadata (EXIF, text chunks) it then skips: part
+        # of hostile input, harmless to the pixels, so not worth a log line each.
+        warnings.simplefilter("ignore")
         # Pillow warns before it raises for a bomb; either way the file is refused.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -136,11 +139,61 @@ def open_image(data: bytes, reduce_to: int | None = None) -> Image.Image:
     return image
 
 
+def upright(image: Image.Image) -> Image.Image:
+    """The image turned as its EXIF orientation says, as PDQ's documentation asks.
+
+    Phones store pixels as the sensor saw them and an orientation tag saying how to
+    turn them; without this a photo and its screenshot would hash far apart.
+    """
+    # Pillow warns about, or fails on, malformed EXIF in many ways. The tag is only a
+    # hint about how to show the pixels: when it cannot be read they are hashed as stored.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+            if orientation in range(2, 9):
+                return ImageOps.exif_transpose(image)
+        except Exception:
+            return image
+    return image
+
+
+def pdq_image(data: bytes) -> Image.Image:
+    """The picture PDQ hashes: upright, at the smallest 1/k of its size with both sides
+    still at least 512 pixels (docs/hashing.md compares this with other choices).
+
+    JPEGs get there while decoding; other formats are decoded whole, then averaged down
+    in k x k blocks, which is what the JPEG decoder's scaling amounts to.
+    """
+    image = upright(open_image(data, reduce_to=PDQ_SIZE))
+    factor = min(image.size) // PDQ_SIZE
+    if factor >= 2:
+        try:
+            image = image.convert("RGB").reduce(factor)
+        except ValueError:  # a pixel format Pillow opens but cannot convert
+            raise MediaRejected("unsupported") from None
+    return image
+
+
 def hash_media(data: bytes, kind: str) -> Hashes:
     md5, sha256 = md5_hex(data), sha256_hex(data)
-    if kind != "image":
-        return Hashes(md5, sha256)
-    # PDQ works on at most 512 pixels a side, so a larger decode buys nothing.
-    image = open_image(data, reduce_to=512)
-    pdq, quality = pdq_from_image(image)
-    return Hashes(md5, sha256, pdq, quality)
+    if kind == "image":
+        pdq, quality = pdq_from_image(pdq_image(data))
+        return Hashes(md5, sha256, pdq, quality)
+    if kind == "video":
+        return _hash_video_media(md5, sha256, data)
+    return Hashes(md5, sha256)
+
+
+def _hash_video_media(md5: str, sha256: str, data: bytes) -> Hashes:
+    # One frame a second by default: vPDQ supports it, it stores and compares about 30
+    # times fewer hashes, and such a query still finds a clip in a bank entry that has
+    # every frame (docs/hashing.md shows why the bank side needs them all).
+    seconds = getattr(settings, "VPDQ_SECONDS_PER_HASH", 1.0)
+    try:
+        frames = hash_video(data, seconds)
+    except MediaRejected as exc:
+        # A video we cannot decode keeps its MD5 and SHA-256: lists of known material
+        # match those on the bytes alone, so refusing the file would lose the match.
+        return Hashes(md5, sha256, vpdq_rejection=exc.code)
+    return Hashes(md5, sha256, vpdq=tuple(frames))

@@ -6,7 +6,13 @@ import zlib
 import pytest
 
 from haven.demo.synthetic import encode, synthetic_image, synthetic_jpeg, synthetic_mp4_header
-from haven.hashing.media import MediaRejected, hash_media, inspect, rejection_message
+from haven.hashing.media import (
+    REJECTION_MESSAGES,
+    MediaRejected,
+    hash_media,
+    inspect,
+    rejection_message,
+)
 from haven.hashing.signals import hamming
 
 
@@ -62,7 +68,7 @@ def test_files_that_are_not_usable_media_get_a_reason(data, code):
 
 def test_every_rejection_has_a_message_for_the_reporter(settings):
     settings.MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-    for code in ("empty", "too_large", "unsupported", "not_image", "truncated", "too_many_pixels"):
+    for code in REJECTION_MESSAGES:
         message = rejection_message(code)
         assert message and "%(" not in message
     assert "5 MB" in rejection_message("too_large")
@@ -85,7 +91,19 @@ def test_pdq_is_stable_across_re_encoding_and_differs_between_images():
     assert first.md5 != re_encoded.md5
 
 
-def test_videos_get_md5_and_sha256_only():
+def test_a_fake_video_keeps_its_md5_and_sha256_but_gets_no_perceptual_hash():
     hashes = hash_media(synthetic_mp4_header(), "video")
     assert len(hashes.md5) == 32 and len(hashes.sha256) == 64
     assert hashes.pdq == "" and hashes.pdq_quality is None
+    assert hashes.vpdq == () and hashes.vpdq_rejection == "not_video"
+
+
+def test_the_worker_refuses_broken_images_as_intake_does():
+    jpeg = synthetic_jpeg(8)
+    for data, code in [
+        (jpeg[: len(jpeg) // 2], "truncated"),
+        (jpeg[:4] + b"\x00" * 64, "not_image"),
+    ]:
+        with pytest.raises(MediaRejected) as caught:
+            hash_media(data, "image")
+        assert caught.value.code == code
