@@ -259,6 +259,11 @@ JOB_TEST_DELAY_SECONDS = float(env_str("HAVEN_JOB_TEST_DELAY_SECONDS", "0") or 0
 # --- Media intake ---------------------------------------------------------------------
 MAX_UPLOAD_BYTES = env_int("HAVEN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("HAVEN_MAX_IMAGE_PIXELS", 50_000_000)
+# Videos: hash at most this many frames (10 minutes at 60 fps, 20 at 30) of at most
+# this many pixels each (4K); reported videos get one frame hash a second (0: every one).
+MAX_VIDEO_FRAMES = env_int("HAVEN_MAX_VIDEO_FRAMES", 36_000)
+MAX_VIDEO_PIXELS = env_int("HAVEN_MAX_VIDEO_PIXELS", 3840 * 2160)
+VPDQ_SECONDS_PER_HASH = env_float("HAVEN_VPDQ_SECONDS_PER_HASH", 1.0)
 STAGING_DIR = DATA_DIR / "staging"
 EVIDENCE_DIR = DATA_DIR / "evidence"
 PDQ_MIN_QUALITY = env_int("HAVEN_PDQ_MIN_QUALITY", 50)

@@ -175,21 +175,24 @@ def pdq_image(data: bytes) -> Image.Image:
     return image
 
 
-def hash_media(data: bytes, kind: str) -> Hashes:
+def hash_media(data: bytes, kind: str, seconds_per_frame: float | None = None) -> Hashes:
+    """Hashes of an image or a video. Videos get a vPDQ frame hash every
+    `seconds_per_frame` (0: every frame; default settings.VPDQ_SECONDS_PER_HASH)."""
     md5, sha256 = md5_hex(data), sha256_hex(data)
     if kind == "image":
         pdq, quality = pdq_from_image(pdq_image(data))
         return Hashes(md5, sha256, pdq, quality)
     if kind == "video":
-        return _hash_video_media(md5, sha256, data)
+        return _hash_video_media(md5, sha256, data, seconds_per_frame)
     return Hashes(md5, sha256)
 
 
-def _hash_video_media(md5: str, sha256: str, data: bytes) -> Hashes:
+def _hash_video_media(md5: str, sha256: str, data: bytes, seconds: float | None) -> Hashes:
     # One frame a second by default: vPDQ supports it, it stores and compares about 30
     # times fewer hashes, and such a query still finds a clip in a bank entry that has
     # every frame (docs/hashing.md shows why the bank side needs them all).
-    seconds = getattr(settings, "VPDQ_SECONDS_PER_HASH", 1.0)
+    if seconds is None:
+        seconds = settings.VPDQ_SECONDS_PER_HASH
     try:
         frames = hash_video(data, seconds)
     except MediaRejected as exc:

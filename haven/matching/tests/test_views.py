@@ -353,13 +353,14 @@ def test_an_uploaded_picture_is_hashed_and_only_its_hashes_are_kept(
         assert not folder.exists() or not any(folder.rglob("*"))
 
 
-def test_an_uploaded_video_adds_its_vpdq_and_md5(bank, supervisor_client):
-    video = synthetic_mp4()
+def test_an_uploaded_video_adds_every_frames_vpdq_and_its_md5(bank, supervisor_client):
+    video = synthetic_mp4(frames=6)
     form = upload(video, "clip.mp4", hashes=["vpdq", "md5", "pdq"])
     response = supervisor_client.post(url("entry_upload", bank.pk), form)
     assert response.status_code == 302
     vpdq = bank.entries.get(signal_type="vpdq")
-    assert vpdq.frames.count("\n") == 3 and vpdq.source == "upload"
+    # A bank entry keeps every frame (reported videos are hashed one frame a second).
+    assert vpdq.frames.count("\n") == 6 and vpdq.source == "upload"
     assert bank.entries.get(signal_type="md5").value == md5_hex(video)
     assert bank.entries.count() == 2
 
