@@ -138,6 +138,31 @@ def _first_table(w, q, starts, bits, radii, upto):
     return False
 
 
+BLOCK = 30  # buckets a block of bounds covers (see pdq_index._Bounds)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _bounds(compact, blocks, block_starts, offsets, offset_starts, t, key):
+    """(first, end) row positions of bucket `key` of table `t`."""
+    if compact[t]:
+        block = block_starts[t] + key // BLOCK
+        j = key - (key // BLOCK) * BLOCK
+        base = (np.int64(blocks[block, 0]) << 16) | np.int64(blocks[block, 1])
+        # Column 1 + j is the running count before bucket j (for j = 0, ignored).
+        low = base + (j > 0) * np.int64(blocks[block, 1 + j])
+        return low, base + np.int64(blocks[block, 2 + j])
+    position = offset_starts[t] + key
+    return np.int64(offsets[position]), np.int64(offsets[position + 1])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _prefetch_bounds(compact, blocks, block_starts, offsets, offset_starts, t, key):
+    if compact[t]:
+        _prefetch(blocks, block_starts[t] + key // BLOCK, 0)
+    else:
+        _prefetch1(offsets, offset_starts[t] + key)
+
+
 @njit(cache=True, nogil=True)
 def _radii(m, threshold):
     r = threshold // m
@@ -150,8 +175,8 @@ def _radii(m, threshold):
 
 @njit(cache=True, nogil=True)
 def mih_query(
-    hashes, alive, starts, bits, offsets, offset_starts, rows, masks, mask_ends,
-    queries, first, threshold, scratch, out,
+    hashes, alive, starts, bits, compact, blocks, block_starts, offsets, offset_starts,
+    rows, masks, mask_ends, queries, first, threshold, scratch, out,
 ):  # fmt: skip
     """Search queries[first:], writing (query number, row, distance) rows into `out`.
 
@@ -184,9 +209,8 @@ def mih_query(
                 continue
             width = bits[t]
             key = _substring(q0, q1, q2, q3, starts[t], width)
-            base = offset_starts[t]
             for mi in range(mask_ends[width, radius]):
-                scratch[0, n] = base + (key ^ np.int64(masks[width, mi]))
+                scratch[0, n] = key ^ np.int64(masks[width, mi])
                 scratch[1, n] = t
                 n += 1
         # 2. Bucket bounds; only non-empty buckets are kept (without a branch).
@@ -194,11 +218,15 @@ def mih_query(
         kept = 0
         for i in range(n):
             if i + AHEAD < n:
-                _prefetch1(offsets, scratch[0, i + AHEAD])
-            probe = scratch[0, i]
-            low = offsets[probe]
-            high = offsets[probe + 1]
-            scratch[0, kept] = scratch[1, i]
+                _prefetch_bounds(
+                    compact, blocks, block_starts, offsets, offset_starts,
+                    scratch[1, i + AHEAD], scratch[0, i + AHEAD],
+                )  # fmt: skip
+            t = scratch[1, i]
+            low, high = _bounds(
+                compact, blocks, block_starts, offsets, offset_starts, t, scratch[0, i]
+            )
+            scratch[0, kept] = t
             scratch[2, kept] = low
             scratch[3, kept] = high
             kept += high > low

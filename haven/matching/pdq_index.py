@@ -31,11 +31,13 @@ from haven.matching import mih
 
 HASH_BYTES = 32
 MAX_THRESHOLD = 63
-MAX_TABLE_BITS = 22
+MAX_TABLE_BITS = 24
+# The default layout stops here: wider keys grow the offsets faster than they save.
+DEFAULT_MAX_TABLE_BITS = 23
 MAX_PROBE_RADIUS = 4
 # Below this many rows a scan is as fast as the tables and needs no memory for them.
 MIN_TABLE_ROWS = 1 << 16
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # Batches are split across threads: the kernels release the GIL.
 PARALLEL_MIN_BATCH = 16
@@ -87,10 +89,13 @@ def table_layout(rows: int, width: int | None = None) -> tuple[np.ndarray, np.nd
     """
     if rows < MIN_TABLE_ROWS and width is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if width is not None and not 8 <= width <= MAX_TABLE_BITS:
+        raise ValueError(f"table_bits is between 8 and {MAX_TABLE_BITS}")
     if width is None:
-        # Wider keys mean fewer candidates per probe; past 22 bits the offsets outgrow
-        # the rest (measured: 21 bits at 1 million rows is 2x faster than 19, +60 MB).
-        width = int(min(MAX_TABLE_BITS, max(16, round(math.log2(rows)) + 1)))
+        # Wider keys mean fewer candidates per probe, and bucket bounds cost ~2 bytes
+        # each (measured: 21 bits at 1 million rows is 2x faster than 19; 23 bits at
+        # 10 million 1.5x faster than 22).
+        width = int(min(DEFAULT_MAX_TABLE_BITS, max(16, round(math.log2(rows)) + 1)))
     tables = 256 // width
     bits = np.full(tables, width, dtype=np.int64)
     starts = np.arange(tables, dtype=np.int64) * width
@@ -110,14 +115,13 @@ def release_free_memory() -> None:
 class _Base:
     """The immutable part: rows sorted by id, tables over them, a live flag per row."""
 
-    def __init__(self, words, ids, alive, starts, bits, offsets, offset_starts, rows):
+    def __init__(self, words, ids, alive, starts, bits, bounds, rows):
         self.words = words
         self.ids = ids
         self.alive = alive
         self.starts = starts
         self.bits = bits
-        self.offsets = offsets
-        self.offset_starts = offset_starts
+        self.bounds = bounds
         self.rows = rows
         self._plans: dict[int, str] = {}
 
@@ -127,22 +131,18 @@ class _Base:
         words = np.ascontiguousarray(words[order])
         ids = np.ascontiguousarray(ids[order])
         starts, bits = table_layout(len(ids), width)
-        offsets_parts, offset_starts, row_tables = [], [], []
-        position = 0
+        offsets_per_table, row_tables = [], []
         for start, width in zip(starts, bits, strict=True):
             keys = mih.table_keys(words, int(start), int(width))
             offsets, rows = mih.counting_sort(keys, int(width))
             del keys
-            offsets_parts.append(offsets)
-            offset_starts.append(position)
-            position += len(offsets)
+            offsets_per_table.append(offsets)
             row_tables.append(rows)
-        offsets = np.concatenate(offsets_parts) if offsets_parts else np.zeros(1, dtype=np.uint32)
+        bounds = _Bounds.pack(offsets_per_table)
+        del offsets_per_table
         rows = np.stack(row_tables) if row_tables else np.zeros((0, len(ids)), dtype=np.uint32)
         alive = np.ones(len(ids), dtype=np.uint8)
-        return cls(
-            words, ids, alive, starts, bits, offsets, np.array(offset_starts, np.int64), rows
-        )
+        return cls(words, ids, alive, starts, bits, bounds, rows)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -182,14 +182,19 @@ class _Base:
             return _scan(self.words, self.alive, len(self), query_words, threshold)
         masks, ends = _flip_masks()
 
+        bounds = self.bounds
+
         def run(first, buffers):
             return mih.mih_query(
                 self.words,
                 self.alive,
                 self.starts,
                 self.bits,
-                self.offsets,
-                self.offset_starts,
+                bounds.compact,
+                bounds.blocks,
+                bounds.block_starts,
+                bounds.offsets,
+                bounds.offset_starts,
                 self.rows,
                 masks,
                 ends,
@@ -202,9 +207,12 @@ class _Base:
 
         return _collect(run, len(query_words))
 
+    ARRAYS = ("words", "ids", "alive", "starts", "bits", "rows")
+
     def save(self, directory: Path) -> None:
-        for name in ("words", "ids", "alive", "starts", "bits", "offsets", "offset_starts", "rows"):
+        for name in self.ARRAYS:
             np.save(directory / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        self.bounds.save(directory)
 
     @classmethod
     def load(cls, directory: Path, mmap: bool) -> "_Base":
@@ -221,10 +229,94 @@ class _Base:
             alive,
             part("starts", None),
             part("bits", None),
-            part("offsets"),
-            part("offset_starts", None),
+            _Bounds.load(directory, mode),
             part("rows"),
         )
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.words, self.ids, self.alive, self.rows)
+        return sum(a.nbytes for a in arrays) + self.bounds.nbytes
+
+
+class _Bounds:
+    """Where each table's buckets start and end, in 2.1 bytes a bucket instead of 4.
+
+    Buckets go in blocks of 30: a 32-bit start for the block, then 30 16-bit running
+    counts, 64 bytes in all (one cache line). A table whose blocks would overflow 16
+    bits (tens of thousands of rows in 30 buckets: a bank of identical hashes) keeps
+    plain 32-bit offsets instead.
+    """
+
+    BLOCK = 30
+    NAMES = ("compact", "blocks", "block_starts", "offsets", "offset_starts")
+
+    def __init__(self, compact, blocks, block_starts, offsets, offset_starts):
+        self.compact = compact
+        self.blocks = blocks
+        self.block_starts = block_starts
+        self.offsets = offsets
+        self.offset_starts = offset_starts
+
+    @classmethod
+    def pack(cls, offsets_per_table: list[np.ndarray]) -> "_Bounds":
+        compact, block_parts, block_starts, plain_parts, offset_starts = [], [], [], [], []
+        blocks_so_far = plain_so_far = 0
+        for offsets in offsets_per_table:
+            blocks = cls._blocks(offsets)
+            compact.append(blocks is not None)
+            block_starts.append(blocks_so_far)
+            offset_starts.append(plain_so_far)
+            if blocks is not None:
+                block_parts.append(blocks)
+                blocks_so_far += len(blocks)
+            else:
+                plain_parts.append(offsets)
+                plain_so_far += len(offsets)
+        return cls(
+            np.array(compact, dtype=np.uint8),
+            np.concatenate(block_parts) if block_parts else np.zeros((1, 32), np.uint16),
+            np.array(block_starts, dtype=np.int64),
+            np.concatenate(plain_parts) if plain_parts else np.zeros(2, np.uint32),
+            np.array(offset_starts, dtype=np.int64),
+        )
+
+    @classmethod
+    def _blocks(cls, offsets: np.ndarray) -> np.ndarray | None:
+        buckets = len(offsets) - 1
+        count = -(-buckets // cls.BLOCK)
+        padded = np.full(count * cls.BLOCK + 1, offsets[-1], dtype=np.int64)
+        padded[: len(offsets)] = offsets
+        base = padded[: count * cls.BLOCK : cls.BLOCK]
+        running = padded[1:].reshape(count, cls.BLOCK) - base[:, None]
+        if running.size and running.max() > 0xFFFF:
+            return None
+        blocks = np.empty((count, 32), dtype=np.uint16)
+        blocks[:, 0] = base >> 16
+        blocks[:, 1] = base & 0xFFFF
+        blocks[:, 2:] = running
+        return blocks
+
+    def save(self, directory: Path) -> None:
+        for name in self.NAMES:
+            np.save(directory / f"{name}.npy", getattr(self, name), allow_pickle=False)
+
+    @classmethod
+    def load(cls, directory: Path, mode) -> "_Bounds":
+        def part(name, mode=mode):
+            return np.load(directory / f"{name}.npy", mmap_mode=mode, allow_pickle=False)
+
+        return cls(
+            part("compact", None),
+            part("blocks"),
+            part("block_starts", None),
+            part("offsets"),
+            part("offset_starts", None),
+        )
+
+    @property
+    def nbytes(self) -> int:
+        return sum(getattr(self, name).nbytes for name in self.NAMES)
 
 
 class _Buffers(threading.local):
@@ -451,9 +543,7 @@ class PdqIndex:
 
     def stats(self) -> dict:
         base = self._base
-        nbytes = sum(
-            getattr(base, name).nbytes for name in ("words", "ids", "alive", "offsets", "rows")
-        )
+        nbytes = base.nbytes
         return {
             "rows": len(self),
             "base_rows": len(base),
@@ -490,8 +580,9 @@ class PdqIndex:
 
     def warm(self) -> None:
         """Touch every page of a memory-mapped index so first queries need no disk."""
-        for name in ("words", "offsets", "rows", "ids"):
-            flat = np.asarray(getattr(self._base, name)).reshape(-1)
+        base = self._base
+        for array in (base.words, base.bounds.blocks, base.bounds.offsets, base.rows, base.ids):
+            flat = np.asarray(array).reshape(-1)
             flat[:: max(1, 4096 // flat.itemsize)].sum()
 
     @staticmethod

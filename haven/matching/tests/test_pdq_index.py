@@ -134,3 +134,16 @@ def test_an_empty_index_answers_nothing():
     index = PdqIndex()
     assert index.query(["00" * 32], 63) == [[]]
     assert len(index) == 0
+
+
+def test_a_bucket_too_full_for_compact_bounds_falls_back_and_stays_exact():
+    rng = np.random.default_rng(9)
+    same = np.repeat(random_hashes(rng, 1), 70_000, axis=0)  # e.g. one hash in many banks
+    hashes = np.concatenate([same, random_hashes(rng, 2000)])
+    ids = np.arange(len(hashes))
+    index = PdqIndex.build(hashes, ids, table_bits=16)
+    assert not index._base.bounds.compact.all()
+    [found] = index.query(hashes[:1], 31)
+    assert sorted(found) == brute_force(hashes, ids, hashes[0], 31)
+    [found] = index.query(hashes[-1:], 31)
+    assert sorted(found) == brute_force(hashes, ids, hashes[-1], 31)
