@@ -108,8 +108,9 @@ def table_keys(hashes, start, bits):
 
 
 @njit(cache=True, nogil=True)
-def counting_sort(keys, bits):
-    """(offsets, rows): rows ordered by key; rows of key k are rows[offsets[k]:offsets[k+1]]."""
+def counting_sort(keys, bits, rows):
+    """Fill `rows` with row numbers ordered by key; returns offsets such that the rows of
+    key k are rows[offsets[k]:offsets[k+1]]."""
     size = 1 << bits
     offsets = np.zeros(size + 1, dtype=np.uint32)
     for k in keys:
@@ -117,12 +118,11 @@ def counting_sort(keys, bits):
     for k in range(size):
         offsets[k + 1] += offsets[k]
     fill = offsets[:-1].copy()
-    rows = np.empty(keys.shape[0], dtype=np.uint32)
     for i in range(keys.shape[0]):
         k = keys[i]
         rows[fill[k]] = i
         fill[k] += 1
-    return offsets, rows
+    return offsets
 
 
 @njit(cache=True, nogil=True)

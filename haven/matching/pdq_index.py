@@ -131,16 +131,17 @@ class _Base:
         words = np.ascontiguousarray(words[order])
         ids = np.ascontiguousarray(ids[order])
         starts, bits = table_layout(len(ids), width)
-        offsets_per_table, row_tables = [], []
-        for start, width in zip(starts, bits, strict=True):
+        # Each table's rows are sorted straight into their place: no copy at the end.
+        rows = np.empty((len(starts), len(ids)), dtype=np.uint32)
+        packed = []
+        for table, (start, width) in enumerate(zip(starts, bits, strict=True)):
             keys = mih.table_keys(words, int(start), int(width))
-            offsets, rows = mih.counting_sort(keys, int(width))
+            offsets = mih.counting_sort(keys, int(width), rows[table])
             del keys
-            offsets_per_table.append(offsets)
-            row_tables.append(rows)
-        bounds = _Bounds.pack(offsets_per_table)
-        del offsets_per_table
-        rows = np.stack(row_tables) if row_tables else np.zeros((0, len(ids)), dtype=np.uint32)
+            # Packed at once, so that only one table's plain offsets exist at a time.
+            blocks = _Bounds.blocks_of(offsets)
+            packed.append((blocks, offsets if blocks is None else None))
+        bounds = _Bounds.pack(packed)
         alive = np.ones(len(ids), dtype=np.uint8)
         return cls(words, ids, alive, starts, bits, bounds, rows)
 
@@ -259,11 +260,11 @@ class _Bounds:
         self.offset_starts = offset_starts
 
     @classmethod
-    def pack(cls, offsets_per_table: list[np.ndarray]) -> "_Bounds":
+    def pack(cls, tables: list[tuple[np.ndarray | None, np.ndarray | None]]) -> "_Bounds":
+        """From each table's (blocks, or else plain offsets)."""
         compact, block_parts, block_starts, plain_parts, offset_starts = [], [], [], [], []
         blocks_so_far = plain_so_far = 0
-        for offsets in offsets_per_table:
-            blocks = cls._blocks(offsets)
+        for blocks, offsets in tables:
             compact.append(blocks is not None)
             block_starts.append(blocks_so_far)
             offset_starts.append(plain_so_far)
@@ -271,6 +272,7 @@ class _Bounds:
                 block_parts.append(blocks)
                 blocks_so_far += len(blocks)
             else:
+                assert offsets is not None
                 plain_parts.append(offsets)
                 plain_so_far += len(offsets)
         return cls(
@@ -282,7 +284,7 @@ class _Bounds:
         )
 
     @classmethod
-    def _blocks(cls, offsets: np.ndarray) -> np.ndarray | None:
+    def blocks_of(cls, offsets: np.ndarray) -> np.ndarray | None:
         buckets = len(offsets) - 1
         count = -(-buckets // cls.BLOCK)
         padded = np.full(count * cls.BLOCK + 1, offsets[-1], dtype=np.int64)
