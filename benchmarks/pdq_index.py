@@ -90,6 +90,21 @@ def peak_mb() -> float:
 # -- contenders (each runs in a child process) ----------------------------------------
 
 
+# Throughput is the best of a few rounds, for every contender alike: the machine is a
+# shared virtual machine, and a round that lands on a noisy neighbour says little.
+ROUNDS = 3
+
+
+def best_of(rounds: int, work, count: int):
+    """(best rate in items a second, the last result) over `rounds` runs of `work`."""
+    best, result = 0.0, None
+    for _ in range(rounds):
+        started = time.perf_counter()
+        result = work()
+        best = max(best, count / (time.perf_counter() - started))
+    return best, result
+
+
 def latency_p99(search_one, queries, limit: int) -> float:
     times = []
     for query in queries[:limit]:
@@ -137,7 +152,7 @@ def run_brute(args) -> dict:
     scan(query_words[:2])
     started = time.perf_counter()
     numbers, rows, _ = _in_parallel(scan, query_words, THRESHOLD)
-    elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - started  # one round: a scan is slow and steady
     truth: list[list[int]] = [[] for _ in range(len(query_words))]
     for number, row in zip(numbers.tolist(), rows.tolist(), strict=True):
         truth[number].append(row)
@@ -187,11 +202,14 @@ def run_haven(args) -> dict:
     index_mb = rss_mb() - baseline
     truth = json.loads(Path(args.truth).read_text())
     index.query(queries[:50], THRESHOLD)
-    started = time.perf_counter()
-    results = []
-    for start in range(0, len(queries), 100):
-        results.extend(index.query(queries[start : start + 100], THRESHOLD))
-    batch_qps = len(queries) / (time.perf_counter() - started)
+
+    def batched():
+        found = []
+        for start in range(0, len(queries), 100):
+            found.extend(index.query(queries[start : start + 100], THRESHOLD))
+        return found
+
+    batch_qps, results = best_of(ROUNDS, batched, len(queries))
     recall, precision = score(truth, [{i for i, _ in r} for r in results])
     result = {
         "name": "Haven PdqIndex (exact multi-index)",
@@ -271,12 +289,16 @@ def run_threatexchange(args) -> dict:
     index_mb = rss_mb() - baseline
     truth = json.loads(Path(args.truth).read_text())
     index.query(queries[0])
-    started = time.perf_counter()
-    found = [{match.metadata for match in index.query(q)} for q in queries]
-    single_qps = len(queries) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    index.index.search_with_distance_in_result(queries, THRESHOLD)
-    batch_qps = len(queries) / (time.perf_counter() - started)
+    single_qps, found = best_of(
+        ROUNDS,
+        lambda: [{match.metadata for match in index.query(q)} for q in queries],
+        len(queries),
+    )
+    batch_qps, _ = best_of(
+        ROUNDS,
+        lambda: index.index.search_with_distance_in_result(queries, THRESHOLD),
+        len(queries),
+    )
     recall, precision = score(truth, found)
     return {
         "name": "threatexchange PDQIndex (FAISS multi-hash)",

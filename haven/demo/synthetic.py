@@ -41,6 +41,35 @@ def synthetic_png(seed: int, size: tuple[int, int] = (320, 240)) -> bytes:
     return encode(synthetic_image(seed, size), "PNG")
 
 
+def synthetic_mp4(
+    seed: int = 1,
+    seconds: int = 3,
+    fps: int = 5,
+    size: tuple[int, int] = (128, 96),
+    pictures: list[int] | None = None,
+) -> bytes:
+    """A few seconds of abstract shapes, a new picture each second (MPEG-4 in MP4).
+
+    Second n shows picture `seed * 100 + n`, or `pictures[n]` when given (to splice
+    one video's seconds into another's).
+    """
+    import av  # only tests, the demo and benchmarks make videos
+
+    pictures = pictures or [seed * 100 + second for second in range(seconds)]
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=fps)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        for number in range(len(pictures) * fps):
+            picture = synthetic_image(pictures[number // fps], size)
+            for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
 def synthetic_mp4_header() -> bytes:
     """The first bytes of an MP4 file plus filler: enough to be taken as a video."""
     return b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 40

@@ -6,12 +6,11 @@ Every picture is numpy noise or abstract shapes; the video is a few seconds of s
 
 import io
 
-import av
 import numpy as np
 from PIL import Image
 
 from haven.audit.services import Actor
-from haven.demo.synthetic import synthetic_image
+from haven.demo.synthetic import synthetic_mp4
 from haven.matching.banks import Signal, add_entry, create_bank
 
 BASE = "a5" * 32
@@ -31,20 +30,7 @@ def noise_png(seed: int, size: tuple[int, int] = (96, 96)) -> bytes:
 
 
 def tiny_mp4(seed: int = 1, seconds: int = 3, fps: int = 5) -> bytes:
-    """A few seconds of abstract shapes, a new picture each second."""
-    size = (128, 96)
-    buffer = io.BytesIO()
-    with av.open(buffer, "w", format="mp4") as container:
-        stream = container.add_stream("mpeg4", rate=fps)
-        stream.width, stream.height = size
-        stream.pix_fmt = "yuv420p"
-        for number in range(seconds * fps):
-            picture = synthetic_image(seed * 100 + number // fps, size)
-            for packet in stream.encode(av.VideoFrame.from_image(picture)):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return buffer.getvalue()
+    return synthetic_mp4(seed, seconds, fps)
 
 
 def make_bank(user, name: str = "KNOWN", **fields):

@@ -1,10 +1,8 @@
 """The hash bank pages: who may see and change what, and what each form does with input."""
 
-import io
 import json
 from datetime import timedelta
 
-import av
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -13,7 +11,7 @@ from django.utils import timezone
 from conftest import make_user, verified_client
 from haven.accounts.models import Role
 from haven.audit.models import AuditEvent
-from haven.demo.synthetic import synthetic_image, synthetic_jpeg
+from haven.demo.synthetic import synthetic_jpeg, synthetic_mp4
 from haven.hashing.media import hash_media
 from haven.hashing.signals import md5_hex
 from haven.jobs.models import Job
@@ -44,19 +42,9 @@ def page(response) -> str:
     return response.content.decode()
 
 
-def synthetic_mp4(frames: int = 6) -> bytes:
-    """A tiny video of abstract shapes, two frames a second."""
-    buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="mp4") as container:
-        stream = container.add_stream("mpeg4", rate=2)
-        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
-        for seed in range(frames):
-            frame = av.VideoFrame.from_image(synthetic_image(seed, (64, 64)))
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return buffer.getvalue()
+def six_frame_mp4() -> bytes:
+    """Six frames at two a second: three seconds of video."""
+    return synthetic_mp4(seed=7, seconds=3, fps=2, size=(64, 64))
 
 
 def bank_form(**changes) -> dict:
@@ -354,7 +342,7 @@ def test_an_uploaded_picture_is_hashed_and_only_its_hashes_are_kept(
 
 
 def test_an_uploaded_video_adds_every_frames_vpdq_and_its_md5(bank, supervisor_client):
-    video = synthetic_mp4(frames=6)
+    video = six_frame_mp4()
     form = upload(video, "clip.mp4", hashes=["vpdq", "md5", "pdq"])
     response = supervisor_client.post(url("entry_upload", bank.pk), form)
     assert response.status_code == 302
