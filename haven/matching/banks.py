@@ -105,6 +105,12 @@ def _check_bank_fields(fields: dict) -> None:
         raise BankError("the vPDQ match share is between 1 and 100 %")
 
 
+def _save_changed(obj, changed: dict) -> None:
+    for key, value in changed.items():
+        setattr(obj, key, value)
+    obj.save(update_fields=[*changed, "updated_at"])
+
+
 @transaction.atomic
 def create_bank(actor: Actor, organisation, name: str, classification: str = "", **fields):
     _check_bank_fields({"name": name, **fields})
@@ -130,9 +136,7 @@ def update_bank(actor: Actor, bank: HashBank, **fields) -> HashBank:
         if clash.exclude(pk=bank.pk).exists():
             raise BankError(f"a bank named {changed['name']!r} already exists")
     before = {k: getattr(bank, k) for k in changed}
-    for key, value in changed.items():
-        setattr(bank, key, value)
-    bank.save(update_fields=[*changed, "updated_at"])
+    _save_changed(bank, changed)
     record(
         actor,
         "bank.changed",
@@ -320,9 +324,7 @@ def update_entry(actor: Actor, entry: BankEntry, **fields) -> BankEntry:
     changed = {k: v for k, v in fields.items() if getattr(entry, k) != v}
     if not changed:
         return entry
-    for key, value in changed.items():
-        setattr(entry, key, value)
-    entry.save(update_fields=[*changed, "updated_at"])
+    _save_changed(entry, changed)
     record(
         actor,
         "bank.entry_changed",

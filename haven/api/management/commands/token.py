@@ -15,15 +15,9 @@ from django.utils.text import slugify
 from haven.accounts.models import Organisation, Role
 from haven.api.models import ApiToken
 from haven.audit.services import Actor, record
+from haven.cli import positive_int
 
 CLI = Actor.system("cli")
-
-
-def positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):

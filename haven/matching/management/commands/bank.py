@@ -21,19 +21,13 @@ from django.db.models import Count
 
 from haven.accounts.models import Organisation
 from haven.audit.services import Actor
+from haven.cli import positive_int
 from haven.matching.banks import BankError, create_bank, update_bank
 from haven.matching.formats import FORMATS, FormatError
 from haven.matching.imports import ImportResult, export_bank, import_file
 from haven.matching.models import MAX_PDQ_THRESHOLD, HashBank
 
 SHOW_MALFORMED = 20
-
-
-def positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
