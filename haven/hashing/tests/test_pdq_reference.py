@@ -4,7 +4,9 @@ import csv
 
 from haven.hashing.media import hash_media
 from haven.hashing.signals import hamming, md5_hex
-from haven.hashing.tests.samples import REFERENCE
+from haven.hashing.tests.samples import REFERENCE, needs_reference
+
+pytestmark = needs_reference
 
 # The PDQ project's acceptance rule: within 10 bits of the reference at quality 80+.
 MAX_DISTANCE, MIN_QUALITY = 10, 80

@@ -15,6 +15,7 @@ from haven.hashing.media import hash_media
 from haven.hashing.signals import hamming
 from haven.hashing.tests.samples import (
     VIDEOS,
+    needs_reference,
     our_vpdq,
     reference_video,
     reference_vpdq,
@@ -28,6 +29,9 @@ from haven.hashing.video import (
     parse_vpdq,
     vpdq_match,
 )
+
+# Almost every test here reads the reference videos.
+pytestmark = needs_reference
 
 CHAIRS = ("chair-19-sd-bar", "chair-22-sd-grey-bar", "chair-22-with-large-logo-bar")
 OTHERS = ("doorknob-hd-no-bar", "pattern-hd-no-bar")
