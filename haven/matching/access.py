@@ -3,7 +3,7 @@ user's organisation, so a bank id or name from a URL never reaches another's ban
 
 from django.http import Http404
 
-from haven.matching.models import BankEntry, HashBank, Match
+from haven.matching.models import BankEntry, BankImport, HashBank, Match
 
 
 def banks_for(user):
@@ -41,3 +41,10 @@ def access_match(user, match_id: int) -> Match:
     if match is None:
         raise Http404("No such match")
     return match
+
+
+def access_import(user, import_id: int) -> BankImport:
+    job = BankImport.objects.filter(pk=import_id, bank__in=banks_for(user)).first()
+    if job is None:
+        raise Http404("No such import")
+    return job

@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
@@ -44,6 +44,9 @@ def _index_changed() -> None:
     from haven.matching.live import live_index
 
     transaction.on_commit(live_index().changed)
+
+
+MAX_DISABLE = timedelta(days=5 * 366)
 
 
 class InvalidSignal(ValueError):
@@ -115,7 +118,8 @@ def _save_changed(obj, changed: dict) -> None:
 def create_bank(actor: Actor, organisation, name: str, classification: str = "", **fields):
     _check_bank_fields({"name": name, **fields})
     name = name.strip()
-    if HashBank.objects.filter(organisation=organisation, name=name).exists():
+    # Names differing only in capitals would be told apart by no one.
+    if HashBank.objects.filter(organisation=organisation, name__iexact=name).exists():
         raise BankError(f"a bank named {name!r} already exists")
     bank = HashBank.objects.create(
         organisation=organisation, name=name, classification=classification or name, **fields
@@ -132,7 +136,9 @@ def update_bank(actor: Actor, bank: HashBank, **fields) -> HashBank:
         return bank
     if "name" in changed:
         changed["name"] = changed["name"].strip()
-        clash = HashBank.objects.filter(organisation_id=bank.organisation_id, name=changed["name"])
+        clash = HashBank.objects.filter(
+            organisation_id=bank.organisation_id, name__iexact=changed["name"]
+        )
         if clash.exclude(pk=bank.pk).exists():
             raise BankError(f"a bank named {changed['name']!r} already exists")
     before = {k: getattr(bank, k) for k in changed}
@@ -154,7 +160,8 @@ def delete_bank(actor: Actor, bank: HashBank) -> None:
     if Match.objects.filter(entry__bank=bank).exists():
         raise BankError("this bank has matches on record; disable it instead")
     if bank.exchanges.exists():
-        raise BankError("exchanges fetch into this bank; remove them first")
+        names = ", ".join(bank.exchanges.values_list("name", flat=True))
+        raise BankError(f"exchanges fetch into this bank ({names}); remove them first")
     count = bank.entries.count()
     record(
         actor,
@@ -317,6 +324,8 @@ def update_entry(actor: Actor, entry: BankEntry, **fields) -> BankEntry:
     until = fields.get("disabled_until")
     if isinstance(until, datetime) and until <= timezone.now():
         raise BankError("a 'disabled until' date must be in the future")
+    if isinstance(until, datetime) and until > timezone.now() + MAX_DISABLE:
+        raise BankError("an entry can be disabled for at most five years; disable it instead")
     if until is not None:
         fields["enabled"] = False
     if fields.get("enabled") is True:

@@ -38,10 +38,20 @@ _ERROR_FIELDS = (
 )
 
 
+def as_sentence(message: str) -> str:
+    """The banks' messages are written to be embedded ("line 7: a pdq hash is ...");
+    on a page they stand alone, as sentences."""
+    message = message.strip()
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
 def show_bank_error(form: forms.Form, error: ValueError) -> None:
     message = str(error)
     field = next((name for phrase, name in _ERROR_FIELDS if phrase in message), None)
-    form.add_error(field if field in form.fields else None, message)
+    form.add_error(field if field in form.fields else None, as_sentence(message))
 
 
 def error_links(form: forms.Form, form_id: str) -> list[tuple[str, str]]:
@@ -357,6 +367,10 @@ class ImportForm(forms.Form):
         initial="auto",
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the file's format."},
+    )
+    restart = forms.BooleanField(
+        label="Import again from the start, even if this file was imported before",
+        required=False,
     )
 
 

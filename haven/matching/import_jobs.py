@@ -53,9 +53,11 @@ def _is_staged(path: Path) -> bool:
 
 @job_handler("matching.import_file")
 def import_staged_file(
-    bank_id: int, path: str, fmt: str = "auto", user_id: int | None = None
+    bank_id: int, path: str, fmt: str = "auto", user_id: int | None = None, restart: bool = False
 ) -> None:
-    from haven.matching.imports import import_file
+    from haven.audit.services import record
+    from haven.matching.formats import FormatError
+    from haven.matching.imports import ImportRefused, import_file
 
     staged = Path(path)
     # The payload comes from our own page, but a job never reads outside the staging area.
@@ -67,5 +69,18 @@ def import_staged_file(
         staged.unlink(missing_ok=True)  # the bank was deleted meanwhile
         return
     actor = Actor.for_user(user) if user is not None else Actor.system("bank import")
-    import_file(actor, bank, str(staged), fmt=fmt)
+    try:
+        import_file(actor, bank, str(staged), fmt=fmt, restart=restart)
+    except (FormatError, ImportRefused) as exc:
+        # Trying again cannot help: say so in the log and on the bank page's audit trail.
+        record(
+            actor,
+            "bank.import_refused",
+            bank,
+            organisation_id=bank.organisation_id,
+            file=staged.name,
+            reason=str(exc),
+        )
+        staged.unlink(missing_ok=True)
+        return
     staged.unlink(missing_ok=True)

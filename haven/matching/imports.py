@@ -53,6 +53,24 @@ class ImportRefused(BankError):
     """An import that cannot start or go on; the message says why."""
 
 
+def check_upload(bank, head: bytes, size: int, fmt: str) -> tuple[str, BankImport | None]:
+    """Before an upload is queued: (the format it will be read as, the finished earlier
+    import of the same file into this bank or None). FormatError when it cannot be read."""
+    head_lines = head[:IDENTITY_BYTES].decode("utf-8-sig", errors="replace").splitlines()
+    if fmt == "auto":
+        fmt = detect(head_lines)
+    parser_for(fmt, head_lines)
+    identity = hashlib.sha256(head[:IDENTITY_BYTES]).hexdigest()
+    done = (
+        BankImport.objects.filter(
+            bank=bank, file_size=size, head_sha256=identity, status=ImportStatus.DONE
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return fmt, done
+
+
 @dataclass
 class ImportResult:
     lines: int = 0

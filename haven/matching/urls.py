@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:bank_id>/upload", views.entry_upload, name="entry_upload"),
     path("<int:bank_id>/import", views.bank_import, name="bank_import"),
     path("<int:bank_id>/export", views.bank_export, name="bank_export"),
+    path("imports/<int:import_id>/errors", views.import_errors, name="import_errors"),
     path("entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("entries/<int:entry_id>/edit", views.entry_edit, name="entry_edit"),
     path("entries/<int:entry_id>/remove", views.entry_remove, name="entry_remove"),

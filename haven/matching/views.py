@@ -31,7 +31,13 @@ from haven.accounts.access import staff_required, supervisor_required
 from haven.audit.services import Actor, client_ip, record
 from haven.jobs.services import enqueue
 from haven.matching import banks
-from haven.matching.access import access_bank, access_entry, access_match, banks_for
+from haven.matching.access import (
+    access_bank,
+    access_entry,
+    access_import,
+    access_match,
+    banks_for,
+)
 from haven.matching.forms import (
     EXPORT_FORMATS,
     BankForm,
@@ -42,6 +48,7 @@ from haven.matching.forms import (
     FeedbackForm,
     ImportForm,
     UploadForm,
+    as_sentence,
     error_links,
     show_bank_error,
 )
@@ -176,7 +183,7 @@ def bank_delete(request, bank_id):
         try:
             banks.delete_bank(_actor(request), bank)
         except banks.BankError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, as_sentence(str(error)))
         else:
             forget_entry_count(bank_id)
             messages.success(request, f"Bank \u201c{bank.name}\u201d deleted.")
@@ -190,6 +197,7 @@ def bank_delete(request, bank_id):
         "delete-form",
         bank=bank,
         has_matches=has_matches,
+        exchanges=list(bank.exchanges.values_list("name", flat=True)),
         count=count,
     )
 
@@ -252,7 +260,7 @@ def entry_add(request, bank_id):
         try:
             added = banks.add_entry(_actor(request), bank, form.signal(), source="manual")
         except banks.InvalidSignal as error:
-            form.add_error("value", str(error))
+            form.add_error("value", as_sentence(str(error)))
         else:
             return _added(request, bank, [added])
     return _form_page(request, "matching/entry_add.html", form, "entry-form", bank=bank)
@@ -383,7 +391,7 @@ def bank_import(request, bank_id):
     bank = access_bank(request.user, pk=bank_id)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
+        if form.is_valid() and _importable(form, bank):
             upload, fmt = form.cleaned_data["file"], form.cleaned_data["format"]
             path = stage_upload(upload)
             record(
@@ -401,6 +409,7 @@ def bank_import(request, bank_id):
                 path=str(path),
                 fmt=fmt,
                 user_id=request.user.pk,
+                restart=form.cleaned_data["restart"],
             )
             messages.success(
                 request,
@@ -411,6 +420,45 @@ def bank_import(request, bank_id):
     else:
         form = ImportForm(initial={"format": "auto"})
     return _form_page(request, "matching/bank_import.html", form, "import-form", bank=bank)
+
+
+def _importable(form, bank: HashBank) -> bool:
+    """Check the file's first lines now, so that the person importing hears at once
+    that it cannot be read, or that it was imported already."""
+    from haven.matching.formats import FormatError
+    from haven.matching.imports import IDENTITY_BYTES, check_upload
+
+    upload = form.cleaned_data["file"]
+    head = upload.read(IDENTITY_BYTES)
+    upload.seek(0)
+    try:
+        _, done = check_upload(bank, head, upload.size, form.cleaned_data["format"])
+    except FormatError as exc:
+        form.add_error("file", as_sentence(str(exc)))
+        return False
+    if done is not None and not form.cleaned_data["restart"]:
+        form.add_error(
+            "restart",
+            f"This file was imported into this bank already ({done.added} added). To add "
+            "it again (for example after removing entries), tick this box.",
+        )
+        return False
+    return True
+
+
+@require_GET
+@supervisor_required
+def import_errors(request, import_id):
+    """The malformed lines of an import, by number and reason (the first 10,000)."""
+    job = access_import(request.user, import_id)
+    lines = []
+    if job.errors_path and Path(job.errors_path).exists():
+        with open(job.errors_path, encoding="utf-8", errors="replace") as errors:
+            lines = [line for _, line in zip(range(10_000), errors, strict=False)]
+    text = "".join(lines) or "No malformed lines.\n"
+    response = StreamingHttpResponse([text], content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{slugify(job.file_name)}-errors.txt"'
+    return response
 
 
 @require_GET

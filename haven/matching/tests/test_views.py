@@ -147,7 +147,8 @@ def test_a_supervisor_creates_a_bank_and_it_is_audited(organisation, supervisor,
         ({"pdq_threshold": "-1"}, "The PDQ threshold is a whole number from 0 to 63."),
         ({"vpdq_match_percent": "0"}, "The vPDQ match share is a whole number from 1 to 100."),
         ({"name": "  "}, "Give the bank a name."),
-        ({"name": "Known A"}, "a bank named &#x27;Known A&#x27; already exists"),
+        ({"name": "Known A"}, "A bank named &#x27;Known A&#x27; already exists."),
+        ({"name": "KNOWN a"}, "A bank named &#x27;KNOWN a&#x27; already exists."),
         ({"classification": ""}, "Say what a match in this bank means."),
     ],
 )
@@ -187,10 +188,11 @@ def test_a_supervisor_renames_disables_and_marks_a_bank_safe(bank, supervisor_cl
 
 def test_a_bank_with_matches_cannot_be_deleted_and_says_why(match, supervisor_client):
     bank = match.entry.bank
-    assert "has matches on record" in page(supervisor_client.get(url("bank_delete", bank.pk)))
+    shown = page(supervisor_client.get(url("bank_delete", bank.pk)))
+    assert "has matches on record" in shown and "Delete bank</button>" not in shown
     response = supervisor_client.post(url("bank_delete", bank.pk))
     assert response.status_code == 400
-    assert "this bank has matches on record; disable it instead" in page(response)
+    assert "This bank has matches on record; disable it instead." in page(response)
     assert HashBank.objects.filter(pk=bank.pk).exists()
 
 
@@ -292,9 +294,9 @@ def test_a_vpdq_hash_is_added_from_its_lines(bank, supervisor_client):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"value": "abc"}, "a pdq hash is 64 hexadecimal digits"),
-        ({"signal_type": "md5", "value": "zz" * 16}, "a md5 hash is 32 hexadecimal digits"),
-        ({"signal_type": "vpdq", "value": "not vpdq"}, "not vPDQ"),
+        ({"value": "abc"}, "A pdq hash is 64 hexadecimal digits."),
+        ({"signal_type": "md5", "value": "zz" * 16}, "A md5 hash is 32 hexadecimal digits."),
+        ({"signal_type": "vpdq", "value": "not vpdq"}, "Not vPDQ"),
         ({"signal_type": "gif"}, "Select a valid choice."),
         ({"metadata": "{not json"}, "The metadata is not valid JSON."),
         ({"metadata": "[1, 2]"}, "The metadata must be a JSON object"),
@@ -444,7 +446,7 @@ def test_an_entry_is_disabled_for_good(bank, supervisor_client):
     [
         (
             {"state": "until", "disabled_until": "2001-01-01T10:00"},
-            "a &#x27;disabled until&#x27; date must be in the future",
+            "A &#x27;disabled until&#x27; date must be in the future.",
         ),
         ({"state": "until", "disabled_until": ""}, "Give the date and time it should match"),
         ({"state": "until", "disabled_until": "soon"}, "Enter a date and time"),
@@ -496,7 +498,12 @@ def test_an_import_is_staged_and_enqueued_for_the_bank(bank, supervisor, supervi
     assert response.status_code == 302 and response["Location"] == url("bank", bank.pk)
     job = Job.objects.get(name="matching.import_file")
     path = job.payload.pop("path")
-    assert job.payload == {"bank_id": bank.pk, "fmt": "te-file", "user_id": supervisor.pk}
+    assert job.payload == {
+        "bank_id": bank.pk,
+        "fmt": "te-file",
+        "user_id": supervisor.pk,
+        "restart": False,
+    }
     from pathlib import Path
 
     from django.conf import settings
@@ -529,8 +536,53 @@ def test_the_import_job_imports_the_staged_file_then_deletes_it(
     # The bank page lists the import: file, status, lines read, added, held, malformed.
     html = page(supervisor_client.get(url("bank", bank.pk)))
     assert '<th scope="row">list.txt</th>' in html
-    cells = ["Done", "3", "2", "0", "1"]
+    cells = ["Done", "3", "2", "0"]
     assert "".join(f"<td>{cell}</td>" for cell in cells) in "".join(html.split())
+    # The malformed line is one click away, with its number and reason.
+    bank_import = bank.imports.get()
+    errors = supervisor_client.get(reverse("matching:import_errors", args=[bank_import.pk]))
+    assert b"".join(errors.streaming_content) == b"line 3: a md5 hash is 32 hexadecimal digits\n"
+
+
+def test_a_file_that_cannot_be_read_is_refused_on_the_form_not_in_the_background(
+    bank, supervisor_client
+):
+    png = SimpleUploadedFile("picture.png", synthetic_jpeg(3))
+    response = supervisor_client.post(url("bank_import", bank.pk), {"file": png, "format": "auto"})
+    assert response.status_code == 400
+    assert "Cannot tell the format from the first lines" in page(response)
+    csv = SimpleUploadedFile("list.csv", f"pdq {PDQ}\n".encode())
+    response = supervisor_client.post(url("bank_import", bank.pk), {"file": csv, "format": "csv"})
+    assert response.status_code == 400 and "header" in page(response)
+    assert not Job.objects.exists()
+
+
+def test_importing_the_same_file_again_asks_first_then_starts_over(
+    bank, supervisor, supervisor_client, django_capture_on_commit_callbacks
+):
+    data = f"pdq {PDQ}\n".encode()
+
+    def send(**extra):
+        form = {"file": SimpleUploadedFile("list.txt", data), "format": "auto", **extra}
+        return supervisor_client.post(url("bank_import", bank.pk), form)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send().status_code == 302
+    bank.entries.all().delete()
+    again = send()
+    assert again.status_code == 400 and "was imported into this bank already" in page(again)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(restart="on").status_code == 302
+    assert bank.entries.filter(value=PDQ).exists()
+
+
+def test_an_import_that_can_never_succeed_is_recorded_not_retried(bank, supervisor):
+    from haven.matching.import_jobs import import_staged_file, stage_upload
+
+    staged = stage_upload(SimpleUploadedFile("x.csv", b"no header here\n"))
+    import_staged_file(bank_id=bank.pk, path=str(staged), fmt="csv", user_id=supervisor.pk)
+    refused = AuditEvent.objects.get(action="bank.import_refused")
+    assert "header" in refused.detail["reason"] and not staged.exists()
 
 
 def test_the_import_job_reads_nothing_outside_the_staging_area(bank, supervisor, tmp_path):

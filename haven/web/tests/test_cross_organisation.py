@@ -25,7 +25,7 @@ from haven.audit.models import AuditEvent
 from haven.audit.services import Actor
 from haven.demo.synthetic import synthetic_jpeg
 from haven.exchanges.models import BankShare, Exchange
-from haven.matching.models import BankEntry, HashBank, Match
+from haven.matching.models import BankEntry, BankImport, HashBank, Match
 from haven.reports.intake import ReportInput, Upload, submit_report
 from haven.reports.models import Category, MediaItem, MediaStatus, Report, ReportUrl, Source
 from haven.triage import actions
@@ -46,6 +46,7 @@ IDENTIFIERS = {
     "match_id": "a match's id",
     "exchange_id": "an exchange's id",
     "share_id": "a bank share's id",
+    "import_id": "a bank import's id",
 }
 # A successful look at a report or its media; none may ever be recorded for an outsider.
 READS = {
@@ -174,6 +175,7 @@ class Northern:
     match: Match
     exchange: Exchange
     share: BankShare
+    bank_import: BankImport
 
     def identifiers(self) -> dict[str, list]:
         return {
@@ -188,6 +190,7 @@ class Northern:
             "match_id": [self.match.pk],
             "exchange_id": [self.exchange.pk],
             "share_id": [self.share.pk],
+            "import_id": [self.bank_import.pk],
         }
 
     def snapshot(self) -> dict:
@@ -224,6 +227,7 @@ class Northern:
             "matches": list(Match.objects.filter(entry__bank__organisation=org).values()),
             "exchanges": list(Exchange.objects.filter(organisation=org).order_by("pk").values()),
             "shares": list(BankShare.objects.filter(bank__organisation=org).values()),
+            "imports": list(BankImport.objects.filter(bank__organisation=org).values()),
         }
 
     def audit_leaks(self, since: int) -> list[tuple]:
@@ -275,7 +279,12 @@ def northern(organisation, analyst, supervisor, partner, django_capture_on_commi
     )
     # Shared with Nadia, so that her control request to the feed is answered.
     share = BankShare.objects.create(bank=bank, user=admin)
-    return Northern(organisation, report, by_partner, tokens, bank, entry, match, exchange, share)
+    bank_import = BankImport.objects.create(
+        bank=bank, file_name="northern.txt", file_size=1, head_sha256="0" * 64, format="te-file"
+    )
+    return Northern(
+        organisation, report, by_partner, tokens, bank, entry, match, exchange, share, bank_import
+    )
 
 
 @pytest.fixture
