@@ -240,9 +240,7 @@ def add_entries(actor: Actor, bank: HashBank, signals: Iterable[Signal], source:
     if not fresh:
         return 0
     with transaction.atomic():
-        held = _already_held(bank, list(fresh))
-        new = [entry for key, entry in fresh.items() if key not in held]
-        _insert_ignoring_conflicts(new)
+        added = _insert_ignoring_conflicts(list(fresh.values()))
         _index_changed()
         record(
             actor,
@@ -251,24 +249,9 @@ def add_entries(actor: Actor, bank: HashBank, signals: Iterable[Signal], source:
             organisation_id=bank.organisation_id,
             source=source,
             received=len(fresh),
-            added=len(new),
+            added=added,
         )
-    return len(new)
-
-
-def _already_held(bank: HashBank, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    held: set[tuple[str, str]] = set()
-    by_type: dict[str, list[str]] = {}
-    for signal_type, value in keys:
-        by_type.setdefault(signal_type, []).append(value)
-    for signal_type, values in by_type.items():
-        for start in range(0, len(values), 500):
-            held.update(
-                BankEntry.objects.filter(
-                    bank=bank, signal_type=signal_type, value__in=values[start : start + 500]
-                ).values_list("signal_type", "value")
-            )
-    return held
+    return added
 
 
 INSERT_COLUMNS = (
@@ -277,9 +260,11 @@ INSERT_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_ignoring_conflicts(entries: list[dict]) -> None:
+def _insert_ignoring_conflicts(entries: list[dict]) -> int:
+    """Insert the rows a bank does not hold yet; returns how many went in."""
+    added = 0
     if not entries:
-        return
+        return added
     connection = connections[router.db_for_write(BankEntry)]
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
@@ -298,7 +283,10 @@ def _insert_ignoring_conflicts(entries: list[dict]) -> None:
     suffix = " ON CONFLICT DO NOTHING" if postgres else ""
     # SQLite allows 32,766 parameters a statement; 14 a row.
     per_statement = 2000
-    with connection.cursor() as cursor:
+    with connection.cursor() as wrapper:
+        # The driver's cursor: Django's debug wrapper would format every parameter of
+        # these long statements for its query log, which costs more than the insert.
+        cursor = wrapper.cursor
         for start in range(0, len(entries), per_statement):
             chunk = entries[start : start + per_statement]
             params: list = []
@@ -314,6 +302,9 @@ def _insert_ignoring_conflicts(entries: list[dict]) -> None:
                 + suffix,
                 params,
             )
+            # Both engines count only the rows actually inserted, not the ones skipped.
+            added += max(cursor.rowcount, 0)
+    return added
 
 
 @transaction.atomic
