@@ -37,7 +37,7 @@ DEFAULT_MAX_TABLE_BITS = 23
 MAX_PROBE_RADIUS = 4
 # Below this many rows a scan is as fast as the tables and needs no memory for them.
 MIN_TABLE_ROWS = 1 << 16
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # Batches are split across threads: the kernels release the GIL.
 PARALLEL_MIN_BATCH = 16
@@ -140,7 +140,8 @@ class _Base:
             del keys
             # Packed at once, so that only one table's plain offsets exist at a time.
             blocks = _Bounds.blocks_of(offsets)
-            packed.append((blocks, offsets if blocks is None else None))
+            bitmap = _Bounds.occupancy_of(offsets)
+            packed.append((blocks, offsets if blocks is None else None, bitmap))
         bounds = _Bounds.pack(packed)
         alive = np.ones(len(ids), dtype=np.uint8)
         return cls(words, ids, alive, starts, bits, bounds, rows)
@@ -196,6 +197,8 @@ class _Base:
                 bounds.block_starts,
                 bounds.offsets,
                 bounds.offset_starts,
+                bounds.occupied,
+                bounds.occupied_starts,
                 self.rows,
                 masks,
                 ends,
@@ -250,21 +253,35 @@ class _Bounds:
     """
 
     BLOCK = 30
-    NAMES = ("compact", "blocks", "block_starts", "offsets", "offset_starts")
+    NAMES = (
+        "compact", "blocks", "block_starts", "offsets", "offset_starts", "occupied",
+        "occupied_starts",
+    )  # fmt: skip
 
-    def __init__(self, compact, blocks, block_starts, offsets, offset_starts):
+    def __init__(
+        self, compact, blocks, block_starts, offsets, offset_starts, occupied, occupied_starts
+    ):
         self.compact = compact
         self.blocks = blocks
         self.block_starts = block_starts
         self.offsets = offsets
         self.offset_starts = offset_starts
+        # One bit a bucket, set when it holds rows (little-endian bit order).
+        self.occupied = occupied
+        self.occupied_starts = occupied_starts
 
     @classmethod
-    def pack(cls, tables: list[tuple[np.ndarray | None, np.ndarray | None]]) -> "_Bounds":
-        """From each table's (blocks, or else plain offsets)."""
+    def pack(
+        cls, tables: list[tuple[np.ndarray | None, np.ndarray | None, np.ndarray]]
+    ) -> "_Bounds":
+        """From each table's (blocks, or else plain offsets, occupancy bitmap)."""
         compact, block_parts, block_starts, plain_parts, offset_starts = [], [], [], [], []
-        blocks_so_far = plain_so_far = 0
-        for blocks, offsets in tables:
+        bitmaps, bitmap_starts = [], []
+        blocks_so_far = plain_so_far = bitmap_so_far = 0
+        for blocks, offsets, bitmap in tables:
+            bitmaps.append(bitmap)
+            bitmap_starts.append(bitmap_so_far)
+            bitmap_so_far += len(bitmap)
             compact.append(blocks is not None)
             block_starts.append(blocks_so_far)
             offset_starts.append(plain_so_far)
@@ -281,7 +298,13 @@ class _Bounds:
             np.array(block_starts, dtype=np.int64),
             np.concatenate(plain_parts) if plain_parts else np.zeros(2, np.uint32),
             np.array(offset_starts, dtype=np.int64),
+            np.concatenate(bitmaps) if bitmaps else np.zeros(1, np.uint8),
+            np.array(bitmap_starts, dtype=np.int64),
         )
+
+    @staticmethod
+    def occupancy_of(offsets: np.ndarray) -> np.ndarray:
+        return np.packbits(offsets[1:] > offsets[:-1], bitorder="little")
 
     @classmethod
     def blocks_of(cls, offsets: np.ndarray) -> np.ndarray | None:
@@ -314,6 +337,8 @@ class _Bounds:
             part("block_starts", None),
             part("offsets"),
             part("offset_starts", None),
+            part("occupied"),
+            part("occupied_starts", None),
         )
 
     @property
