@@ -34,6 +34,7 @@ GAP_SECONDS = 60.0
 # More changes than this since the snapshot and a follower reloads instead of replaying.
 REPLAY_LIMIT = 200_000
 CHUNK = 20_000
+SNAPSHOT_ASK_SECONDS = 300.0
 
 
 def snapshot_root() -> Path:
@@ -89,6 +90,7 @@ class LiveIndex:
         self._gaps: dict[int, float] = {}
         self._checked_at = 0.0
         self._dirty = False
+        self._asked_at = -SNAPSHOT_ASK_SECONDS
 
     # -- public ---------------------------------------------------------------------
 
@@ -192,6 +194,18 @@ class LiveIndex:
             self._apply(sorted({entry for _, entry in fresh}))
             self._applied.update(seq for seq, _ in fresh)
         self._advance([seq for seq, _ in changes])
+        self._ask_for_snapshot_if_tail_is_long()
+
+    def _ask_for_snapshot_if_tail_is_long(self) -> None:
+        """A long tail of recent additions is scanned on every query: ask for a new
+        snapshot (followers then switch to it) rather than waiting for the schedule."""
+        assert self.index is not None
+        now = time.monotonic()
+        if self.index.needs_compaction() and now - self._asked_at > SNAPSHOT_ASK_SECONDS:
+            from haven.jobs.services import enqueue
+
+            self._asked_at = now
+            enqueue("matching.snapshot")
 
     def _snapshot_is_newer(self, snapshot: Path) -> bool:
         try:

@@ -16,11 +16,10 @@ Hashes are held as four uint64 words (big-endian bit order, as in the hex form).
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, prange, types
+from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-HASH_WORDS = 4
 # How many loads ahead to prefetch: enough to keep the memory system busy, few enough
 # that the lines are still in cache when their turn comes (measured: 16-64 all help).
 AHEAD = 32
@@ -308,16 +307,6 @@ def scan_query(hashes, alive, count, queries, first, threshold, distances, out):
                     out[2, found] = distances[i]
                     found += 1
     return queries.shape[0], found
-
-
-@njit(cache=True, parallel=True)
-def scan_distances(hashes, query):
-    """Distance from `query` to every row (the reference that tests compare against)."""
-    n = hashes.shape[0]
-    out = np.empty(n, dtype=np.int64)
-    for row in prange(n):
-        out[row] = _distance(hashes, row, query[0], query[1], query[2], query[3])
-    return out
 
 
 def flip_masks(max_bits: int, max_radius: int) -> tuple[np.ndarray, np.ndarray]:

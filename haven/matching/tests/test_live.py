@@ -105,3 +105,18 @@ def test_video_entries_index_their_distinct_good_frames(bank, settings):
     assert ids_near(holder, B) == []  # quality 10 is below the floor
     assert ids_near(holder, C) == [entry.pk]
     assert len(holder.current()) == 2
+
+
+def test_a_long_tail_of_additions_asks_for_a_new_snapshot(bank, monkeypatch):
+    from haven.jobs.models import Job
+
+    holder = live_index()
+    holder.current().tail_limit = 1
+    BankEntry.objects.create(bank=bank, signal_type="pdq", value=A)
+    BankEntry.objects.create(bank=bank, signal_type="pdq", value=B)
+    holder.changed()
+    holder.current()
+    assert Job.objects.filter(name="matching.snapshot").count() == 1
+    holder.changed()
+    holder.current()  # asked already: not again within five minutes
+    assert Job.objects.filter(name="matching.snapshot").count() == 1
