@@ -112,8 +112,12 @@ def is_vpdq_match(
     return vpdq_match(query, target, distance, quality).query_share >= share
 
 
-def _distinct_hashes(frames: Iterable[VpdqFrame], quality: int) -> np.ndarray:
+def distinct_hashes(frames: Iterable[VpdqFrame], quality: int) -> list[str]:
+    """The frames' hashes of at least `quality`, each once, in order."""
     # A still scene repeats one hash for many frames; counting it once keeps a static
     # intro or a black screen from outweighing the rest of the video.
-    distinct = dict.fromkeys(f.pdq.lower() for f in frames if f.quality >= quality)
-    return pdq_to_bytes(list(distinct))
+    return list(dict.fromkeys(f.pdq.lower() for f in frames if f.quality >= quality))
+
+
+def _distinct_hashes(frames: Iterable[VpdqFrame], quality: int) -> np.ndarray:
+    return pdq_to_bytes(distinct_hashes(frames, quality))

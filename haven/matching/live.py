@@ -25,6 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Max
 
+from haven.hashing.vpdq import distinct_hashes, parse_vpdq
 from haven.matching.models import INDEXED_SIGNALS, BankChange, BankEntry, SignalType
 from haven.matching.pdq_index import PdqIndex
 
@@ -42,13 +43,13 @@ def snapshot_root() -> Path:
 
 
 def frame_hashes(frames: str, min_quality: int) -> list[str]:
-    """Distinct frame hashes of usable quality from vPDQ lines."""
-    seen: dict[str, None] = {}
-    for line in frames.splitlines():
-        parts = line.strip().split(",")
-        if len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) >= min_quality:
-            seen.setdefault(parts[2].lower(), None)
-    return list(seen)
+    """Distinct frame hashes of usable quality from vPDQ lines (stored ones are always
+    canonical: they were written by format_vpdq)."""
+    try:
+        return distinct_hashes(parse_vpdq(frames), min_quality)
+    except ValueError:
+        log.warning("unreadable vPDQ frames skipped: %.80s", frames)
+        return []
 
 
 def indexed_rows(entries) -> tuple[list[str], list[int]]:
