@@ -175,3 +175,33 @@ def partner_api(partner):
 @pytest.fixture
 def outsider_api(outsider):
     return token_client(outsider)
+
+
+class Clock:
+    """A controllable clock: `timezone.now()` everywhere returns `clock.now`.
+
+    Django's auto_now fields, Haven's deadlines and the takedown scheduler all read
+    `django.utils.timezone.now`, so moving this clock moves all of them at once (the
+    live server of browser tests runs in this process and sees it too).
+    """
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from django.utils import timezone
+
+    controlled = Clock(timezone.now().replace(microsecond=0))
+    monkeypatch.setattr(timezone, "now", controlled)
+    return controlled

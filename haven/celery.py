@@ -23,6 +23,10 @@ def _schedule_periodic_work(sender: Celery, **_kwargs) -> None:
         float(settings.PDQ_INDEX_SNAPSHOT_SECONDS), _task("haven.matching.snapshot")
     )
     sender.add_periodic_task(60.0, _task("haven.exchanges.fetch_due"))
+    sender.add_periodic_task(
+        float(settings.TAKEDOWN_SCHEDULER_SECONDS), _task("haven.takedown.run_due")
+    )
+    sender.add_periodic_task(3600.0, _task("haven.routing.chase_due"))
 
 
 def _task(name: str):

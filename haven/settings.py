@@ -76,6 +76,12 @@ INSTALLED_APPS = [
     "haven.hma",
     "haven.reports",
     "haven.triage",
+    "haven.classification",
+    "haven.fetching",
+    "haven.hosting",
+    "haven.takedown",
+    "haven.routing",
+    "haven.cybertip",
     "haven.api",
     "haven.stats",
     "haven.demo",
@@ -277,6 +283,40 @@ EXCHANGE_ALLOW_CUSTOM_URLS = env_bool("HAVEN_EXCHANGE_ALLOW_CUSTOM_URLS", False)
 EXCHANGE_HTTP_TIMEOUT_SECONDS = env_float("HAVEN_EXCHANGE_HTTP_TIMEOUT_SECONDS", 60.0)
 EXCHANGE_LEASE_MINUTES = env_float("HAVEN_EXCHANGE_LEASE_MINUTES", 15.0)
 EXCHANGE_FEED_SETTLE_SECONDS = env_float("HAVEN_EXCHANGE_FEED_SETTLE_SECONDS", 30.0)
+
+# Fetching reported addresses (haven.fetching): only public addresses, with caps.
+FETCH_MAX_BYTES = env_int("HAVEN_FETCH_MAX_BYTES", 25 * 1024 * 1024)
+FETCH_TIMEOUT_SECONDS = env_float("HAVEN_FETCH_TIMEOUT_SECONDS", 30.0)
+FETCH_CONNECT_TIMEOUT_SECONDS = env_float("HAVEN_FETCH_CONNECT_TIMEOUT_SECONDS", 5.0)
+FETCH_MAX_REDIRECTS = env_int("HAVEN_FETCH_MAX_REDIRECTS", 5)
+# An HTTP proxy all fetches go through (http://host:port), e.g. an egress proxy
+# outside the hotline's network. Addresses are still checked before each request.
+FETCH_PROXY = env_str("HAVEN_FETCH_PROXY", "")
+FETCH_USER_AGENT = env_str("HAVEN_FETCH_USER_AGENT", "Haven-URL-check/1.0")
+# Test-only: networks (CIDR) the safety policy lets through, e.g. 127.0.0.1/32 for
+# local test servers. Production refuses any.
+FETCH_TEST_ALLOW_NETWORKS = env_list("HAVEN_FETCH_TEST_ALLOW_NETWORKS", [])
+if PRODUCTION and FETCH_TEST_ALLOW_NETWORKS:
+    raise ImproperlyConfigured("HAVEN_FETCH_TEST_ALLOW_NETWORKS is for tests only")
+
+# Where is it hosted (haven.hosting). RDAP base URL; empty turns RDAP off and only the
+# operator's directory is used.
+RDAP_URL = env_str("HAVEN_RDAP_URL", "https://rdap.org/")
+RDAP_TIMEOUT_SECONDS = env_float("HAVEN_RDAP_TIMEOUT_SECONDS", 10.0)
+# Optional CSV of `network,country` lines that override the bundled IP-to-country data.
+IP_COUNTRY_OVERRIDES_FILE = env_str("HAVEN_IP_COUNTRY_OVERRIDES_FILE", "")
+
+# Notice and takedown (haven.takedown): how often the scheduler looks for due work.
+TAKEDOWN_SCHEDULER_SECONDS = env_float("HAVEN_TAKEDOWN_SCHEDULER_SECONDS", 60.0)
+# Where referral acknowledgement links point (https://haven.example.org).
+PUBLIC_BASE_URL = env_str("HAVEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# NCMEC's CyberTipline reporting API (haven.cybertip): the operator's endpoint and
+# credentials. Empty: CyberTipline XML can be built and downloaded but not sent.
+NCMEC_API_URL = env_str("HAVEN_NCMEC_API_URL", "")
+NCMEC_USERNAME = env_str("HAVEN_NCMEC_USERNAME", "")
+NCMEC_PASSWORD = env_str("HAVEN_NCMEC_PASSWORD", "")
+NCMEC_TIMEOUT_SECONDS = env_float("HAVEN_NCMEC_TIMEOUT_SECONDS", 60.0)
 
 # --- Public reporting -----------------------------------------------------------------
 PUBLIC_ORGANISATION = env_str("HAVEN_PUBLIC_ORGANISATION", "")

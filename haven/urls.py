@@ -17,6 +17,11 @@ urlpatterns = [
     path("api/", include("haven.api.urls")),
     path("banks/", include("haven.matching.urls")),
     path("exchanges/", include("haven.exchanges.urls")),
+    path("classification/", include("haven.classification.urls")),
+    path("hosting/", include("haven.hosting.urls")),
+    path("takedown/", include("haven.takedown.urls")),
+    path("routing/", include("haven.routing.urls")),
+    path("cybertip/", include("haven.cybertip.urls")),
     # Hasher-Matcher-Actioner clients use https://<host>/hma as their base URL.
     path("hma/", include("haven.hma.urls")),
 ]

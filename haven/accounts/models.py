@@ -13,6 +13,9 @@ class Organisation(models.Model):
     # Off by default: media is hashed and the bytes discarded. On: bytes are kept
     # encrypted at rest and every view is audited.
     evidence_retention = models.BooleanField(default=False)
+    # Where the organisation works (ISO 3166 alpha-2): content hosted in another
+    # country is forwarded to that country's hotline.
+    country = models.CharField(max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -36,6 +36,8 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", _("Being reviewed")
     ACTIONED = "actioned", _("Action taken")
     CLOSED = "closed", _("Closed")
+    # Reported again: the same address or file as an open case, which it joined.
+    JOINED = "joined", _("Joined an existing case")
 
 
 class Urgency(models.IntegerChoices):
@@ -89,6 +91,12 @@ class Report(models.Model):
     )
     classified_category = models.CharField(max_length=30, choices=Category.choices, blank=True)
     severity = models.CharField(max_length=12, blank=True)
+    # A report of what an open case already holds joins that case; the case counts
+    # how many reports joined it.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+    duplicate_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -117,6 +125,9 @@ class Report(models.Model):
 class ReportUrl(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="urls")
     url = models.TextField()
+    # The address in one canonical form, so that the same page reported twice is
+    # recognised (see haven.fetching.urls.normalise). Empty if it cannot be parsed.
+    normalised = models.CharField(max_length=2000, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return self.url
@@ -138,6 +149,10 @@ class MediaItem(models.Model):
     """One file or set of hashes attached to a report. Bytes are not kept by default."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="media")
+    # Set when the file is what was fetched from a reported address.
+    report_url = models.ForeignKey(
+        ReportUrl, on_delete=models.SET_NULL, null=True, blank=True, related_name="media"
+    )
     kind = models.CharField(max_length=10, choices=MediaKind.choices)
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)

@@ -20,7 +20,7 @@ from haven.accounts.access import staff_required, supervisor_required
 from haven.audit.services import Actor, client_ip
 from haven.reports.access import access_media, access_report
 from haven.reports.models import Report
-from haven.triage import actions, viewing
+from haven.triage import actions, panels, viewing
 from haven.triage.forms import (
     ActionForm,
     AssignForm,
@@ -206,6 +206,7 @@ def _render_detail(request, report: Report, *, contact=None, bound=None, status=
             "overdue": is_overdue(report, now),
             "due_label": due_label(report, now),
             "forms": forms,
+            "panels": panels.render_context(report, request.user, request),
             "errors": _error_links(bound[0], bound[1]) if bound else [],
         },
         status=status,

@@ -1,0 +1,37 @@
+"""CyberTipline reports sent to NCMEC for a case, and their state in NCMEC's API."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TipState(models.TextChoices):
+    DRAFT = "draft", _("Built, not sent")
+    OPEN = "open", _("Opened at NCMEC")
+    FINISHED = "finished", _("Submitted")
+    RETRACTED = "retracted", _("Retracted")
+    FAILED = "failed", _("Failed")
+
+
+class CyberTip(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="cybertips")
+    state = models.CharField(max_length=10, choices=TipState.choices, default=TipState.DRAFT)
+    xml = models.TextField()
+    ncmec_report_id = models.CharField(max_length=40, blank=True)
+    # {media_item_id: ncmec file id} for the files whose details were sent.
+    files = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"CyberTip {self.ncmec_report_id or self.pk}"

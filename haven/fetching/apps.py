@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FetchingConfig(AppConfig):
+    name = "haven.fetching"
+    label = "fetching"

@@ -1,0 +1,77 @@
+"""The directory of partners a report can go to (hotlines by country, police units,
+online services, registrars) and every referral sent to them until acknowledged."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnerKind(models.TextChoices):
+    HOTLINE = "hotline", _("Hotline")
+    POLICE = "police", _("Police unit")
+    ONLINE_SERVICE = "online_service", _("Online service")
+    REGISTRAR = "registrar", _("Registrar")
+
+
+class Partner(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="partners"
+    )
+    kind = models.CharField(max_length=20, choices=PartnerKind.choices)
+    name = models.CharField(max_length=200)
+    # The country a hotline or police unit covers (ISO 3166 alpha-2).
+    country = models.CharField(max_length=2, blank=True, db_index=True)
+    email = models.CharField(max_length=254, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    # A partner that also runs Haven: referrals go to its report API with this token.
+    api_url = models.URLField(max_length=500, blank=True)
+    api_token_sealed = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferralKind(models.TextChoices):
+    FORWARD = "forward", _("Forwarded to the hosting country")
+    POLICE = "police", _("Referred to police")
+    ESCALATION = "escalation", _("Escalated by the takedown")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class Referral(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="referrals")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
+    kind = models.CharField(max_length=20, choices=ReferralKind.choices)
+    channel = models.CharField(max_length=10)
+    # What was sent: URLs, hashes, timestamps, capture details, classification. Never
+    # the material itself unless evidence retention is on and the law allows it.
+    evidence = models.JSONField(default=dict)
+    status = models.CharField(max_length=15, choices=ReferralStatus.choices)
+    error = models.CharField(max_length=300, blank=True)
+    # The partner acknowledges with this secret (a link in the e-mail) or its Haven
+    # answers with its own reference.
+    ack_token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    remote_reference = models.CharField(max_length=100, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # When to chase a referral nobody has acknowledged.
+    chase_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    chases = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.report_id} to {self.partner_id}"
