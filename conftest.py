@@ -72,6 +72,13 @@ def _fast_and_isolated(settings, tmp_path):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.REQUIRE_TWO_FACTOR = True
     settings.DEMO_MODE = False
+    # No test reaches the network: reported addresses are fetched only by tests that
+    # turn it on against their own servers on 127.0.0.1, and RDAP is off.
+    settings.FETCH_ON_REPORT = False
+    settings.FETCH_TEST_ALLOW_NETWORKS = []
+    settings.FETCH_PROXY = ""
+    settings.RDAP_URL = ""
+    settings.NCMEC_API_URL = ""
     from django.core.cache import cache
 
     from haven.matching.live import forget_all

@@ -285,6 +285,8 @@ EXCHANGE_LEASE_MINUTES = env_float("HAVEN_EXCHANGE_LEASE_MINUTES", 15.0)
 EXCHANGE_FEED_SETTLE_SECONDS = env_float("HAVEN_EXCHANGE_FEED_SETTLE_SECONDS", 30.0)
 
 # Fetching reported addresses (haven.fetching): only public addresses, with caps.
+# On: every reported address is fetched (hashed, matched) and located when it arrives.
+FETCH_ON_REPORT = env_bool("HAVEN_FETCH_ON_REPORT", True)
 FETCH_MAX_BYTES = env_int("HAVEN_FETCH_MAX_BYTES", 25 * 1024 * 1024)
 FETCH_TIMEOUT_SECONDS = env_float("HAVEN_FETCH_TIMEOUT_SECONDS", 30.0)
 FETCH_CONNECT_TIMEOUT_SECONDS = env_float("HAVEN_FETCH_CONNECT_TIMEOUT_SECONDS", 5.0)

@@ -128,7 +128,11 @@ def _create_report(organisation, source, data: ReportInput, submitted_by, now, d
         due_at=due,
     )
     # received_at is set by the database default; keep the deadline relative to it.
-    ReportUrl.objects.bulk_create(ReportUrl(report=report, url=url) for url in data.urls)
+    urls = [ReportUrl.objects.create(report=report, url=url) for url in data.urls]
+    if settings.FETCH_ON_REPORT:
+        for report_url in urls:
+            # Capture (hash and match what is there), then locate the host.
+            enqueue("fetching.capture_url", url_id=report_url.pk)
     return report, pin
 
 
