@@ -29,6 +29,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     if "sqlite" in db["ENGINE"]:
         name = f"haven-test-{os.getpid()}.sqlite3"
         db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / name)
+    elif not db.get("TEST", {}).get("NAME"):
+        db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
 
 
 def _audit_purge_gate(open_gate: bool) -> None:
