@@ -177,3 +177,28 @@ def reset_two_factor(member: User, actor: Actor) -> int:
     removed, _ = TOTPDevice.objects.filter(user=member).delete()
     record(actor, "accounts.two_factor_reset", member, devices=removed)
     return removed
+
+
+def update_organisation(admin: User, changes: dict[str, str], actor: Actor) -> dict:
+    """Save the organisation's country and notice language; returns what changed."""
+    organisation = admin.organisation
+    if not admin.is_org_admin or organisation is None:
+        raise ActionRefused("Only administrators can change the organisation's settings.")
+    changed = {
+        field: [getattr(organisation, field), value]
+        for field, value in changes.items()
+        if field in {"country", "language"} and getattr(organisation, field) != value
+    }
+    if changed:
+        with transaction.atomic():
+            for field, (_old, value) in changed.items():
+                setattr(organisation, field, value)
+            organisation.save(update_fields=list(changed))
+            record(
+                actor,
+                "organisation.changed",
+                organisation,
+                organisation_id=organisation.pk,
+                changes=changed,
+            )
+    return changed

@@ -84,3 +84,32 @@ class MemberCreateForm(UserCreationForm):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    import pycountry
+
+    countries = sorted(pycountry.countries, key=lambda country: country.name)
+    return [("", "Not set")] + [(country.alpha_2, country.name) for country in countries]
+
+
+NOTICE_LANGUAGES = [
+    ("en", "English"),
+    ("fr", "French"),
+    ("es", "Spanish"),
+    ("de", "German"),
+    ("nl", "Dutch"),
+]
+
+
+class OrganisationForm(forms.Form):
+    country = forms.ChoiceField(
+        choices=_country_choices,
+        required=False,
+        help_text="Content hosted in another country is forwarded to that country's hotline.",
+    )
+    language = forms.ChoiceField(
+        choices=NOTICE_LANGUAGES,
+        label="Default language of notices",
+        help_text="Used when a host's or partner's language is not known.",
+    )

@@ -16,6 +16,8 @@ class Organisation(models.Model):
     # Where the organisation works (ISO 3166 alpha-2): content hosted in another
     # country is forwarded to that country's hotline.
     country = models.CharField(max_length=2, blank=True)
+    # The language notices and referrals fall back to when the recipient's is unknown.
+    language = models.CharField(max_length=10, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

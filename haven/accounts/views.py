@@ -37,6 +37,7 @@ from haven.accounts.forms import (
     CodeForm,
     LoginForm,
     MemberCreateForm,
+    OrganisationForm,
     PasswordChangeForm,
     RoleForm,
     TokenForm,
@@ -285,6 +286,20 @@ def users(request):
         has_two_factor=Exists(has_device)
     ).order_by("username")
     return render(request, "accounts/users.html", {"members": members})
+
+
+@admin_required
+def organisation(request):
+    current = request.user.organisation
+    form = OrganisationForm(
+        request.POST or None, initial={"country": current.country, "language": current.language}
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = actions.update_organisation(request.user, form.cleaned_data, _actor(request))
+        messages.success(request, "Settings saved." if changed else "Nothing changed.")
+        return redirect("accounts:organisation")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/organisation.html", {"form": form}, status=status)
 
 
 @sensitive_post_parameters("password1", "password2")
