@@ -313,6 +313,13 @@ TAKEDOWN_SCHEDULER_SECONDS = env_float("HAVEN_TAKEDOWN_SCHEDULER_SECONDS", 60.0)
 # Where referral acknowledgement links point (https://haven.example.org).
 PUBLIC_BASE_URL = env_str("HAVEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# Referrals to partners (haven.routing): chase unacknowledged ones every N hours, at
+# most M times; partner Havens are reached over https only unless plain http is allowed.
+ROUTING_CHASE_HOURS = env_float("HAVEN_ROUTING_CHASE_HOURS", 24.0)
+ROUTING_MAX_CHASES = env_int("HAVEN_ROUTING_MAX_CHASES", 3)
+ROUTING_API_TIMEOUT_SECONDS = env_float("HAVEN_ROUTING_API_TIMEOUT_SECONDS", 30.0)
+ROUTING_ALLOW_HTTP = env_bool("HAVEN_ROUTING_ALLOW_HTTP", False)
+
 # NCMEC's CyberTipline reporting API (haven.cybertip): the operator's endpoint and
 # credentials. Empty: CyberTipline XML can be built and downloaded but not sent.
 NCMEC_API_URL = env_str("HAVEN_NCMEC_API_URL", "")

@@ -18,6 +18,9 @@ _OPEN_PREFIXES = (
     "/report/",
     "/i18n/",
     "/healthz",
+    # Capability links sent to hosts and partners: the token is the permission.
+    "/routing/ack/",
+    "/takedown/answer/",
 )
 # The API authenticates with tokens, which never make a session user, so this middleware
 # leaves token calls alone; but a half-signed-in browser session must not use the API.

@@ -42,6 +42,8 @@ class ReferralKind(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
+    # Recorded, and waiting for the worker to send it (e-mail, or the partner's API).
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Could not be sent")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
@@ -72,6 +74,33 @@ class Referral(models.Model):
     # When to chase a referral nobody has acknowledged.
     chase_at = models.DateTimeField(null=True, blank=True, db_index=True)
     chases = models.PositiveSmallIntegerField(default=0)
+    last_chased_at = models.DateTimeField(null=True, blank=True)
+    # Chased as often as allowed and still not acknowledged: an analyst should call.
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff record an acknowledgement that came another way (a phone call).
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledgement_note = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.report_id} to {self.partner_id}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+class AckLink(models.Model):
+    """One acknowledgement link sent to a partner: the first e-mail's and each chase's.
+
+    Only the SHA-256 digest of the link's random token is stored. Every link of a
+    referral keeps working, so a partner may answer whichever e-mail it reads first.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="ack_links")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"acknowledgement link of referral {self.referral_id}"

@@ -1,0 +1,92 @@
+"""The report page's "Forwarding and police" panel: where the content is hosted and
+which partner hotline should have it, the forms to forward and to refer to police, the
+evidence package, and every referral with where it stands."""
+
+import json
+
+from django.utils import timezone
+
+from haven.hosting.models import Hosting
+from haven.routing import config
+from haven.routing.countries import country_name
+from haven.routing.evidence import evidence_package
+from haven.routing.forms import AcknowledgedForm, ForwardForm, PoliceForm
+from haven.routing.models import Referral, ReferralKind, ReferralStatus
+from haven.routing.services import partner_hotline_for
+from haven.triage.panels import Panel
+
+KEY = "routing"
+
+
+def panel() -> Panel:
+    return Panel(KEY, "Forwarding and police", "routing/_panel.html", context, order=40)
+
+
+def context(report, user, request=None) -> dict:
+    referrals = list(
+        Referral.objects.filter(report=report)
+        .select_related("partner", "sent_by", "acknowledged_by")
+        .order_by("-sent_at", "-pk")
+    )
+    package = evidence_package(report)
+    return {
+        "suggestions": suggestions(report, referrals),
+        "rows": [_row(referral) for referral in referrals],
+        "forward_form": ForwardForm(report=report, prefix="forward"),
+        "police_form": PoliceForm(report=report, prefix="police"),
+        "package": package,
+        "package_json": json.dumps(package, indent=2, ensure_ascii=False),
+        "can_act": report.is_open,
+    }
+
+
+def suggestions(report, referrals: list[Referral]) -> list[dict]:
+    """One per hosting country other than the organisation's: that country's partner
+    hotline (or the lack of one) and the addresses hosted there."""
+    organisation = report.organisation
+    hosted = (
+        Hosting.objects.filter(report_url__report=report)
+        .exclude(country="")
+        .select_related("report_url")
+        .order_by("country", "report_url_id")
+    )
+    by_country: dict[str, list] = {}
+    for hosting in hosted:
+        if hosting.country != organisation.country:
+            by_country.setdefault(hosting.country, []).append(hosting.report_url)
+    found = []
+    for country, urls in by_country.items():
+        partner = partner_hotline_for(organisation, country)
+        done = [
+            r
+            for r in referrals
+            if partner is not None
+            and r.partner_id == partner.pk
+            and r.kind == ReferralKind.FORWARD
+            and r.status != ReferralStatus.FAILED
+        ]
+        found.append(
+            {
+                "country": country,
+                "country_name": country_name(country),
+                "partner": partner,
+                "urls": urls,
+                "forwarded": done[0] if done else None,
+            }
+        )
+    return found
+
+
+def _row(referral: Referral) -> dict:
+    waiting = None
+    late = False
+    if referral.acknowledged_at is None and referral.status == ReferralStatus.SENT:
+        hours = (timezone.now() - referral.sent_at).total_seconds() / 3600
+        waiting = int(hours)
+        late = hours >= config.chase_hours()
+    return {
+        "referral": referral,
+        "waiting_hours": waiting,
+        "late": late,
+        "ack_form": AcknowledgedForm(prefix=f"ack-{referral.pk}"),
+    }
