@@ -18,6 +18,7 @@ urlpatterns = [
     path("banks/", include("haven.matching.urls")),
     path("exchanges/", include("haven.exchanges.urls")),
     path("classification/", include("haven.classification.urls")),
+    path("fetching/", include("haven.fetching.routes")),
     path("hosting/", include("haven.hosting.urls")),
     path("takedown/", include("haven.takedown.urls")),
     path("routing/", include("haven.routing.urls")),

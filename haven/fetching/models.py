@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.fetching.reasons import REASONS
+
 
 class Purpose(models.TextChoices):
     CAPTURE = "capture", _("Capture when reported")
@@ -58,3 +60,7 @@ class Fetch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.requested_url}: {self.outcome}"
+
+    @property
+    def reason_sentence(self) -> str:
+        return REASONS.get(self.reason, self.reason)
