@@ -1,7 +1,9 @@
-"""The demo organisation: staff accounts, a hash bank of synthetic images, sample reports.
+"""The demo organisation: staff accounts, a hash bank of synthetic images, sample reports,
+its partner and host directories, and four months of takedown history.
 
 Everything here is synthetic. Running it twice changes nothing but the demo API token,
-which is re-issued because its plaintext is never stored.
+which is re-issued because its plaintext is never stored. Each part checks for itself
+whether it is there, so a demo seeded by an older Haven gains the newer parts.
 """
 
 from dataclasses import dataclass
@@ -12,6 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.models import Organisation, Role, User
 from haven.api.models import ApiToken
 from haven.audit.services import Actor
+from haven.demo.directory import seed_directory
+from haven.demo.history import seed_history
 from haven.demo.synthetic import synthetic_jpeg
 from haven.hashing.media import hash_media
 from haven.matching.models import BankEntry, HashBank, SignalType
@@ -50,8 +54,10 @@ def seed_demo() -> DemoSeed:
             _demo_bank(organisation)
         ApiToken.objects.filter(user=partner, name="demo", revoked_at__isnull=True).delete()
         _, token = ApiToken.issue(partner, "demo")
+        seed_directory(organisation)
     if created:
         _demo_reports(organisation)
+    seed_history(organisation, User.objects.get(username="demo-analyst"))
     return DemoSeed(organisation, [(u, str(r.label)) for u, r in DEMO_ACCOUNTS], token)
 
 

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from haven.stats.removal import GroupFigures
 from haven.stats.services import DAY, MONTH, WEEK, Summary
 
 # The drawing is scaled to fit its box, so these are proportions, not pixels; the
@@ -156,6 +157,66 @@ def deadline_chart(summary: Summary) -> Chart:
         bars=[],
         points=points,
         lines=lines,
+    )
+
+
+# The removal chart has ten bars, each labelled, so it is drawn wider and in a smaller
+# type than the charts over time.
+REMOVAL_WIDTH, REMOVAL_RIGHT, REMOVAL_FONT_SIZE = 680, 664, 14
+REMOVAL_TICKS = [
+    "≤1h",
+    "1-6h",
+    "6-24h",
+    "1-3d",
+    "3-7d",
+    "7-14d",
+    "14-28d",
+    "28-42d",
+    ">42d",
+    "Online",
+]
+
+
+def removal_chart(group: GroupFigures) -> Chart:
+    """Notified takedowns by time from first notice to removal; the last bar is still online."""
+    buckets = group.distribution
+    top, step = count_scale(max((b.count for b in buckets), default=0))
+    slot = (REMOVAL_RIGHT - LEFT) / len(buckets)
+    bars = []
+    for index, bucket in enumerate(buckets):
+        height = (BOTTOM - TOP) * bucket.count / top
+        bars.append(
+            Bar(
+                x=round(LEFT + index * slot + slot * 0.15, 1),
+                y=round(BOTTOM - height, 1),
+                width=round(slot * 0.7, 1),
+                height=round(height, 1),
+                title=f"{bucket.label}: {bucket.count} takedown{'' if bucket.count == 1 else 's'}",
+            )
+        )
+    within_day = sum(b.count for b in buckets[:3])
+    return Chart(
+        title="Time from first notice to removal",
+        description=(
+            f"Bar chart of {group.notified} notified takedowns by how long the content "
+            f"stayed online after the first notice: {within_day} removed within 24 hours, "
+            f"{buckets[-2].count} after more than 42 days, and {buckets[-1].count} still online."
+            if group.notified
+            else "Bar chart: no takedown was notified in this range."
+        ),
+        x_label="Time to removal",
+        y_label="Takedowns",
+        y_ticks=[Tick(_y(v, top), str(v)) for v in range(0, top + 1, step)],
+        x_ticks=[
+            Tick(round(LEFT + index * slot + slot / 2, 1), text)
+            for index, text in enumerate(REMOVAL_TICKS)
+        ],
+        bars=bars,
+        points=[],
+        lines=[],
+        width=REMOVAL_WIDTH,
+        right=REMOVAL_RIGHT,
+        font_size=REMOVAL_FONT_SIZE,
     )
 
 

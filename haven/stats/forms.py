@@ -15,6 +15,9 @@ MAX_DAYS = 5 * 366
 class RangeForm(forms.Form):
     """`from` and `to` (ISO dates, both included), or `days` counting back from today."""
 
+    # Without dates: this many days up to today.
+    default_days = DEFAULT_DAYS
+
     days = forms.TypedChoiceField(
         required=False, coerce=int, choices=[(d, str(d)) for d in QUICK_DAYS]
     )
@@ -31,10 +34,10 @@ class RangeForm(forms.Form):
         data = super().clean()
         start, end = data.get("from"), data.get("to")
         if not start and not end:
-            data["range"] = DateRange.last_days(data.get("days") or DEFAULT_DAYS, self.today)
+            data["range"] = DateRange.last_days(data.get("days") or self.default_days, self.today)
             return data
         end = end or max(self.today, start)
-        start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+        start = start or end - timedelta(days=self.default_days - 1)
         if start > end:
             raise forms.ValidationError("The start date must be on or before the end date.")
         if (end - start).days + 1 > MAX_DAYS:
@@ -44,7 +47,17 @@ class RangeForm(forms.Form):
 
     @property
     def date_range(self) -> DateRange:
-        """The range asked for, or the last 30 days when what was asked is not valid."""
+        """The range asked for, or the default days when what was asked is not valid."""
         if self.is_valid():
             return self.cleaned_data["range"]
-        return DateRange.last_days(DEFAULT_DAYS, self.today)
+        return DateRange.last_days(self.default_days, self.today)
+
+
+REMOVAL_DEFAULT_DAYS = 365
+
+
+class RemovalRangeForm(RangeForm):
+    """The removal statistics look back a year by default: takedowns are fewer than
+    reports, and an annual report is what they are most often read for."""
+
+    default_days = REMOVAL_DEFAULT_DAYS

@@ -20,6 +20,9 @@ from haven.reports.models import Category, Report, Status, Urgency
 
 DAY, WEEK, MONTH = "day", "week", "month"
 MET, MISSED, NOT_YET_DUE = "met", "missed", "not yet due"
+# A report of something already in an open case joins that case and needs no response
+# of its own, so it is left out of the deadlines.
+JOINED_CASE = "joined a case"
 
 
 @dataclass(frozen=True)
@@ -152,14 +155,20 @@ def hours_between(start: datetime, end: datetime) -> float:
 
 
 def deadline_outcome(
-    due_at: datetime, first_action_at: datetime | None, closed_at: datetime | None, now: datetime
+    due_at: datetime,
+    first_action_at: datetime | None,
+    closed_at: datetime | None,
+    now: datetime,
+    status: str = "",
 ) -> str:
-    """Met, missed or not yet due.
+    """Met, missed or not yet due (or joined a case, which is not judged).
 
     The response is the first action, or the closing of a report closed without one:
     closing is then the decision. With no response, the deadline is missed once it has
     passed and not yet judged before.
     """
+    if status == Status.JOINED:
+        return JOINED_CASE
     responded_at = first_action_at or closed_at
     if responded_at is not None:
         return MET if responded_at <= due_at else MISSED
@@ -214,7 +223,7 @@ def _to_close(rows: list[_Row]) -> Durations:
 
 def _deadlines(rows: list[_Row], now: datetime) -> Deadlines:
     return Deadlines.of(
-        deadline_outcome(r.due_at, r.first_action_at, r.closed_at, now) for r in rows
+        deadline_outcome(r.due_at, r.first_action_at, r.closed_at, now, r.status) for r in rows
     )
 
 
@@ -333,5 +342,5 @@ def report_lines(
             due_at=due,
             first_action_at=first,
             closed_at=closed,
-            deadline=deadline_outcome(due, first, closed, now),
+            deadline=deadline_outcome(due, first, closed, now, status),
         )

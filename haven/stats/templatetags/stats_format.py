@@ -21,3 +21,20 @@ def hours(value: float | None):
 @register.filter
 def percent(value: float | None):
     return _missing() if value is None else f"{value:.0%}"
+
+
+@register.simple_tag
+def duration(value: float | None, at_least: bool = False):
+    """Hours up to two days, days beyond; "at least" when still-online content may grow it."""
+    if value is None:
+        return _missing()
+    text = f"{value:.1f} h" if value < 48 else f"{value / 24:.1f} days"
+    return f"at least {text}" if at_least else text
+
+
+@register.filter
+def share_of(share) -> str:
+    """A removal share with what it is a share of: "62% (31 of 50)"."""
+    if share.share is None:
+        return _missing()
+    return f"{share.share:.0%} ({share.within} of {share.judged})"

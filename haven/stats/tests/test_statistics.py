@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from haven.reports.models import Status
 from haven.stats import charts, services
 from haven.stats.forms import RangeForm
 from haven.stats.services import DateRange, percentile
 
-from .conftest import at, make_report
+from .conftest import HOUR, at, make_report
 
 MARCH_1_TO_10 = DateRange(date(2024, 3, 1), date(2024, 3, 10))
 
@@ -84,7 +85,7 @@ def test_counts_by_category_and_status(summary):
         "other": 1,
     }
     statuses = {row.status: row.count for row in summary.by_status}
-    assert statuses == {"received": 2, "in_review": 0, "actioned": 4, "closed": 3}
+    assert statuses == {"received": 2, "in_review": 0, "actioned": 4, "closed": 3, "joined": 0}
 
 
 def test_reports_a_minute_outside_the_range_are_not_counted(organisation, known_reports):
@@ -216,3 +217,21 @@ def test_deadline_chart_leaves_gaps_where_nothing_could_be_judged(summary):
     assert len(chart.lines) == 1
     assert chart.points[0].title == "4 Mar 2024: 100% of 2 deadlines met"
     assert chart.points[0].y == charts.TOP and chart.points[3].y == charts.BOTTOM
+
+
+def test_a_report_that_joined_a_case_is_left_out_of_the_deadlines(organisation, known_reports):
+    joined = make_report(
+        organisation,
+        "J1",
+        "sexual_imagery",
+        at(9, 10),
+        HOUR,
+        status=Status.JOINED,
+        duplicate_of=known_reports["S1"],
+    )
+    summary = services.summarise(organisation, MARCH_1_TO_10)
+    assert summary.total == 10
+    assert (summary.deadlines.met, summary.deadlines.missed) == (5, 3)
+    assert {row.status: row.count for row in summary.by_status}["joined"] == 1
+    lines = {line.reference: line for line in services.report_lines(organisation, MARCH_1_TO_10)}
+    assert lines[joined.reference].deadline == "joined a case"

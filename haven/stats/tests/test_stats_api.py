@@ -37,6 +37,7 @@ def test_a_supervisor_token_reads_the_known_summary(supervisor, known_reports):
         "in_review": 0,
         "actioned": 4,
         "closed": 3,
+        "joined": 0,
     }
     assert [p["received"] for p in body["periods"]] == [0, 0, 0, 2, 2, 2, 2, 1, 0, 0]
     fifth = body["periods"][4]

@@ -6,7 +6,10 @@ from haven.demo.seed import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation, staff accounts, hash bank and sample reports."
+    help = (
+        "Create the demo organisation: staff accounts, hash bank, sample reports, partner and "
+        "host directories, and four months of takedown history."
+    )
 
     def handle(self, *args, **options):
         seeded = seed_demo()
