@@ -1,0 +1,405 @@
+"""The operator-maintained host directory: who runs a network or a domain, where its
+notices go, and (for partners that offer one) a notice API and its token.
+
+Operators keep it deliberately, so its abuse contact beats RDAP's, and it is what
+Haven uses when RDAP cannot be reached. Entries belong to one organisation. Every change
+goes through the functions here, which validate, seal the token and write the audit log.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import hmac
+import io
+import ipaddress
+from dataclasses import dataclass, field
+
+import idna
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+
+from haven.audit.services import Actor, record
+from haven.hosting import domains
+from haven.hosting.countries import is_country_code
+from haven.hosting.models import DirectoryKind, HostDirectoryEntry
+from haven.triage.actions import InvalidInput
+
+ENTRY_FIELDS = (
+    "kind",
+    "match",
+    "name",
+    "country",
+    "abuse_email",
+    "notice_api_url",
+    "language",
+    "cdn",
+    "notes",
+)
+NOTES_MAX_LENGTH = 5_000
+# The most rows one CSV import may hold; a directory is hundreds of entries, not millions.
+IMPORT_MAX_ROWS = 5_000
+_PURPOSE = b"haven host directory notice tokens v1"
+
+
+class TokenUnreadable(ValueError):
+    """The stored token cannot be decrypted (the evidence key changed without rotation)."""
+
+
+# --- Tokens ----------------------------------------------------------------------------
+
+
+def _cipher() -> MultiFernet:
+    # Derived from HAVEN_EVIDENCE_KEY with a purpose label (as exchange credentials are),
+    # so a token and a piece of evidence are never encrypted under the same key.
+    keys = [k.strip() for k in settings.EVIDENCE_KEY.split(",") if k.strip()]
+    derived = [
+        base64.urlsafe_b64encode(hmac.new(key.encode(), _PURPOSE, hashlib.sha256).digest())
+        for key in keys
+    ]
+    return MultiFernet([Fernet(key) for key in derived])
+
+
+def seal_token(token: str) -> str:
+    return _cipher().encrypt(token.encode()).decode() if token else ""
+
+
+def unseal_token(sealed: str) -> str:
+    if not sealed:
+        return ""
+    try:
+        return _cipher().decrypt(sealed.encode()).decode()
+    except InvalidToken:
+        raise TokenUnreadable(
+            "the stored notice API token cannot be decrypted: enter it again"
+        ) from None
+
+
+# --- Matching --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryMatch:
+    """The entries that apply to a host: the longest matching domain, then the longest
+    matching network. The domain entry comes first: it names the site's own operator,
+    a network entry only the provider it runs on."""
+
+    domain: HostDirectoryEntry | None = None
+    network: HostDirectoryEntry | None = None
+
+    @property
+    def entries(self) -> list[HostDirectoryEntry]:
+        return [entry for entry in (self.domain, self.network) if entry is not None]
+
+    @property
+    def cdn_name(self) -> str:
+        return next((entry.name for entry in self.entries if entry.cdn), "")
+
+    def first(self, attribute: str) -> tuple[str, HostDirectoryEntry | None]:
+        for entry in self.entries:
+            value = getattr(entry, attribute)
+            if value:
+                return value, entry
+        return "", None
+
+
+def match(organisation_id: int, hostname: str, addresses: list[str]) -> DirectoryMatch:
+    entries = HostDirectoryEntry.objects.filter(organisation_id=organisation_id)
+    return DirectoryMatch(
+        domain=_domain_entry(entries, hostname), network=_network_entry(entries, addresses)
+    )
+
+
+def _domain_entry(entries, hostname: str) -> HostDirectoryEntry | None:
+    labels = hostname.lower().rstrip(".").split(".") if hostname else []
+    suffixes = [".".join(labels[i:]) for i in range(len(labels))]
+    if not suffixes:
+        return None
+    found = list(entries.filter(kind=DirectoryKind.DOMAIN, match__in=suffixes))
+    return max(found, key=lambda entry: len(entry.match), default=None)
+
+
+def _network_entry(entries, addresses: list[str]) -> HostDirectoryEntry | None:
+    ips = []
+    for text in addresses:
+        try:
+            ips.append(ipaddress.ip_address(text))
+        except ValueError:
+            continue
+    if not ips:
+        return None
+    networks = []
+    # Network entries are few (hundreds); matching them in Python keeps CIDR logic out
+    # of SQL, which SQLite cannot do.
+    for pk, text in entries.filter(kind=DirectoryKind.NETWORK).values_list("pk", "match"):
+        try:
+            networks.append((ipaddress.ip_network(text, strict=False), pk))
+        except ValueError:
+            continue
+    best = None
+    # The first address that any entry covers decides (the first public address is the
+    # one the look-up is about); among entries covering it, the longest prefix wins.
+    for ip in ips:
+        covering = [(net, pk) for net, pk in networks if net.version == ip.version and ip in net]
+        if covering:
+            best = max(covering, key=lambda pair: pair[0].prefixlen)[1]
+            break
+    return entries.get(pk=best) if best is not None else None
+
+
+# --- Validation ------------------------------------------------------------------------
+
+
+def normalise_match(kind: str, text: str) -> str:
+    """The canonical form of a directory key: a CIDR network, or an ASCII domain."""
+    text = (text or "").strip()
+    if kind == DirectoryKind.NETWORK:
+        try:
+            return str(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            raise InvalidInput(
+                "Enter an address range such as 203.0.113.0/24 or 2001:db8::/32.", "match"
+            ) from None
+    if kind == DirectoryKind.DOMAIN:
+        return normalise_domain(text)
+    raise InvalidInput("Choose whether this is a network or a domain.", "kind")
+
+
+def normalise_domain(text: str) -> str:
+    name = text.strip().lower().removeprefix("*.").rstrip(".")
+    bad = InvalidInput("Enter a domain such as example.org (no https:// and no path).", "match")
+    if not name or "/" in name or ":" in name or " " in name or "." not in name:
+        raise bad
+    if domains.registrable_domain(name) == "":
+        raise bad
+    try:
+        return idna.encode(name, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        raise bad from None
+
+
+def clean_entry(data: dict) -> dict:
+    """Validated, normalised entry fields; raises InvalidInput naming the field at fault."""
+    kind = str(data.get("kind", "")).strip()
+    cleaned: dict = {"kind": kind, "match": normalise_match(kind, str(data.get("match", "")))}
+    cleaned["name"] = str(data.get("name", "")).strip()
+    if not cleaned["name"]:
+        raise InvalidInput("Name the host or service.", "name")
+    if len(cleaned["name"]) > 200:
+        raise InvalidInput("Keep the name under 200 characters.", "name")
+    country = str(data.get("country", "") or "").strip().upper()
+    if country and not is_country_code(country):
+        raise InvalidInput("Enter a two-letter country code such as NL.", "country")
+    cleaned["country"] = country
+    cleaned["abuse_email"] = clean_email(data.get("abuse_email", ""), "abuse_email")
+    api_url = str(data.get("notice_api_url", "") or "").strip()
+    if api_url:
+        try:
+            URLValidator(schemes=["https", "http"])(api_url)
+        except ValidationError:
+            raise InvalidInput(
+                "Enter the notice API's full address (https://…).", "notice_api_url"
+            ) from None
+        if len(api_url) > 500:
+            raise InvalidInput("Keep the address under 500 characters.", "notice_api_url")
+    cleaned["notice_api_url"] = api_url
+    cleaned["language"] = str(data.get("language", "") or "").strip().lower()[:10]
+    cdn = data.get("cdn", False)
+    cleaned["cdn"] = (
+        cdn if isinstance(cdn, bool) else str(cdn).strip().lower() in ("1", "true", "yes", "y")
+    )
+    cleaned["notes"] = str(data.get("notes", "") or "").strip()
+    if len(cleaned["notes"]) > NOTES_MAX_LENGTH:
+        raise InvalidInput(f"Keep the notes under {NOTES_MAX_LENGTH:,} characters.", "notes")
+    return cleaned
+
+
+def clean_email(value, field_name: str) -> str:
+    email = str(value or "").strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(
+            "Enter an e-mail address such as abuse@example.net.", field_name
+        ) from None
+    if len(email) > 254:
+        raise InvalidInput("Keep the e-mail address under 254 characters.", field_name)
+    return email
+
+
+# --- Changes ---------------------------------------------------------------------------
+
+
+def create_entry(
+    actor: Actor, organisation, data: dict, *, api_token: str = ""
+) -> HostDirectoryEntry:
+    cleaned = clean_entry(data)
+    _check_token(cleaned, api_token)
+    try:
+        with transaction.atomic():
+            entry = HostDirectoryEntry.objects.create(
+                organisation=organisation, notice_api_token_sealed=seal_token(api_token), **cleaned
+            )
+            record(
+                actor,
+                "hosting.directory_added",
+                entry,
+                organisation_id=organisation.pk,
+                **_described(entry),
+            )
+    except IntegrityError:
+        raise InvalidInput(_duplicate(cleaned), "match") from None
+    return entry
+
+
+def update_entry(
+    actor: Actor,
+    entry: HostDirectoryEntry,
+    data: dict,
+    *,
+    api_token: str | None = None,
+    forget_token: bool = False,
+) -> HostDirectoryEntry:
+    """Change an entry. `api_token` None keeps the stored token; `forget_token` drops it."""
+    cleaned = clean_entry(data)
+    with transaction.atomic():
+        entry = HostDirectoryEntry.objects.select_for_update().get(pk=entry.pk)
+        previous = _described(entry)
+        for name, value in cleaned.items():
+            setattr(entry, name, value)
+        token_change = ""
+        if forget_token:
+            entry.notice_api_token_sealed, token_change = "", "removed"
+        elif api_token:
+            entry.notice_api_token_sealed, token_change = seal_token(api_token), "replaced"
+        _check_token(cleaned, "x" if entry.notice_api_token_sealed else "")
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:
+            raise InvalidInput(_duplicate(cleaned), "match") from None
+        record(
+            actor,
+            "hosting.directory_changed",
+            entry,
+            organisation_id=entry.organisation_id,
+            previous=previous,
+            token=token_change,
+            **_described(entry),
+        )
+    return entry
+
+
+def delete_entry(actor: Actor, entry: HostDirectoryEntry) -> None:
+    with transaction.atomic():
+        record(
+            actor,
+            "hosting.directory_deleted",
+            entry,
+            organisation_id=entry.organisation_id,
+            **_described(entry),
+        )
+        entry.delete()
+
+
+def _check_token(cleaned: dict, token: str) -> None:
+    if token and not cleaned["notice_api_url"]:
+        raise InvalidInput("A token needs the notice API's address too.", "notice_api_url")
+
+
+def _duplicate(cleaned: dict) -> str:
+    return f"The directory already has an entry for {cleaned['match']}: change that one instead."
+
+
+def _described(entry: HostDirectoryEntry) -> dict:
+    # The token is never written to the audit log; only whether there is one.
+    return {
+        "kind": entry.kind,
+        "match": entry.match,
+        "name": entry.name,
+        "country": entry.country,
+        "abuse_email": entry.abuse_email,
+        "notice_api_url": entry.notice_api_url,
+        "has_token": bool(entry.notice_api_token_sealed),
+        "language": entry.language,
+        "cdn": entry.cdn,
+    }
+
+
+# --- CSV import ------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "kind",
+    "match",
+    "name",
+    "country",
+    "abuse_email",
+    "notice_api_url",
+    "language",
+    "cdn",
+    "notes",
+)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def import_csv(actor: Actor, organisation, text: str) -> ImportResult:
+    """Add or update entries from CSV with a header row naming CSV_COLUMNS (kind, match
+    and name required). Rows with a problem are skipped and described; API tokens are
+    never imported (they are entered on the entry's page)."""
+    result = ImportResult()
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in ("kind", "match", "name") if name not in header]
+    if missing:
+        result.problems.append(
+            f"The first line must name the columns; missing: {', '.join(missing)}."
+        )
+        return result
+    reader.fieldnames = header
+    with transaction.atomic():
+        for number, row in enumerate(reader, start=2):
+            if number - 1 > IMPORT_MAX_ROWS:
+                result.problems.append(f"Stopped after {IMPORT_MAX_ROWS:,} rows.")
+                break
+            values = {
+                key: (value or "").strip() for key, value in row.items() if key in CSV_COLUMNS
+            }
+            if not any(values.values()):
+                continue
+            try:
+                cleaned = clean_entry(values)
+            except InvalidInput as problem:
+                result.problems.append(f"Line {number}: {problem.message}")
+                continue
+            _, created = HostDirectoryEntry.objects.update_or_create(
+                organisation=organisation,
+                kind=cleaned["kind"],
+                match=cleaned["match"],
+                defaults={k: v for k, v in cleaned.items() if k not in ("kind", "match")},
+            )
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+        record(
+            actor,
+            "hosting.directory_imported",
+            None,
+            organisation_id=organisation.pk,
+            created=result.created,
+            updated=result.updated,
+            skipped=len(result.problems),
+        )
+    return result

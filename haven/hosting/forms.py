@@ -1,0 +1,192 @@
+"""Forms for the hosting pages: they parse input; the rules live in `services` and
+`directory`, whose refusals are put back beside the field they are about."""
+
+from django import forms
+
+from haven.accounts.forms import NOTICE_LANGUAGES
+from haven.hosting import directory
+from haven.hosting.countries import country_choices
+from haven.hosting.models import DirectoryKind, HostDirectoryEntry, Hosting
+from haven.triage.actions import InvalidInput
+
+IMPORT_MAX_BYTES = 1024 * 1024
+
+
+def _countries() -> list[tuple[str, str]]:
+    return [("", "Not known")] + [(code, f"{name} ({code})") for code, name in country_choices()]
+
+
+def show_error(form: forms.Form, problem: InvalidInput) -> None:
+    name = problem.field if problem.field in form.fields else None
+    form.add_error(name, problem.message)
+
+
+def error_links(form: forms.Form, form_id: str) -> list[tuple[str, str]]:
+    """(anchor, message) for the error summary; each link goes to the field at fault."""
+    links: list[tuple[str, str]] = []
+    for name, errors in form.errors.items():
+        anchor = form[name].auto_id if name in form.fields else form_id
+        links.extend((anchor, str(message)) for message in errors)
+    return links
+
+
+class CorrectionForm(forms.Form):
+    """An analyst's corrections to one address's hosting record. Only the fields whose
+    value differs from what is recorded become corrections."""
+
+    country = forms.ChoiceField(choices=_countries, required=False)
+    network_name = forms.CharField(label="Network (who runs it)", max_length=200, required=False)
+    network_range = forms.CharField(label="Network range", max_length=100, required=False)
+    abuse_email = forms.CharField(
+        label="Abuse e-mail",
+        max_length=254,
+        required=False,
+        help_text="Where notices go, unless the directory lists a notice API for this host.",
+    )
+    registrar_name = forms.CharField(label="Registrar", max_length=200, required=False)
+    registrar_abuse_email = forms.CharField(
+        label="Registrar's abuse e-mail", max_length=254, required=False
+    )
+    cdn = forms.CharField(
+        label="CDN in front of the site",
+        max_length=100,
+        required=False,
+        help_text="The CDN's name, e.g. Cloudflare; empty when the site is not behind one.",
+    )
+
+    def __init__(self, *args, hosting: Hosting | None = None, url_id: int = 0, **kwargs):
+        initial = {name: getattr(hosting, name) for name in self.base_fields} if hosting else {}
+        kwargs.setdefault("initial", initial)
+        # Ids unique per address: the report page shows one form per reported address.
+        kwargs.setdefault("auto_id", f"id_hosting{url_id}_%s")
+        super().__init__(*args, **kwargs)
+        recorded = initial.get("country", "")
+        country = self.fields["country"]
+        if recorded and recorded not in dict(country.choices):  # type: ignore[attr-defined]
+            # A registry code that is not a country (EU, AP): keep it selectable.
+            country.choices = [*country.choices, (recorded, recorded)]  # type: ignore[attr-defined]
+
+    def clean_abuse_email(self) -> str:
+        return self._email("abuse_email")
+
+    def clean_registrar_abuse_email(self) -> str:
+        return self._email("registrar_abuse_email")
+
+    def _email(self, name: str) -> str:
+        try:
+            return directory.clean_email(self.cleaned_data.get(name, ""), name)
+        except InvalidInput as problem:
+            raise forms.ValidationError(problem.message) from None
+
+    def changes(self) -> dict[str, str]:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value != (self.initial.get(name) or "")
+        }
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=DirectoryKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether this is a network or a domain."},
+    )
+    match = forms.CharField(
+        label="Network range or domain",
+        max_length=255,
+        help_text="A range such as 203.0.113.0/24, or a domain such as example.org "
+        "(its subdomains are included).",
+        error_messages={"required": "Enter the range or the domain."},
+    )
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Name the host or service."}
+    )
+    country = forms.ChoiceField(choices=_countries, required=False)
+    abuse_email = forms.CharField(
+        label="Abuse e-mail",
+        max_length=254,
+        required=False,
+        help_text="Notices go here rather than to the address RDAP gives.",
+    )
+    notice_api_url = forms.CharField(
+        label="Notice API address",
+        max_length=500,
+        required=False,
+        help_text="Only for hosts that take notices through an API.",
+    )
+    api_token = forms.CharField(
+        label="Notice API token",
+        max_length=2000,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    forget_token = forms.BooleanField(label="Remove the stored token", required=False)
+    language = forms.ChoiceField(
+        label="Language of notices",
+        choices=[("", "The organisation's default"), *NOTICE_LANGUAGES],
+        required=False,
+    )
+    cdn = forms.BooleanField(
+        label="This is a CDN or reverse proxy: the real host is hidden behind it", required=False
+    )
+    notes = forms.CharField(
+        required=False,
+        max_length=directory.NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, entry: HostDirectoryEntry | None = None, **kwargs):
+        if entry is not None:
+            kwargs.setdefault(
+                "initial", {name: getattr(entry, name) for name in directory.ENTRY_FIELDS}
+            )
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        stored = entry is not None and bool(entry.notice_api_token_sealed)
+        self.fields["api_token"].help_text = (
+            "A token is stored (encrypted, never shown). Enter a new one to replace it."
+            if stored
+            else "Stored encrypted and never shown again after saving."
+        )
+        if not stored:
+            del self.fields["forget_token"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            cleaned = directory.clean_entry(data)
+        except InvalidInput as problem:
+            show_error(self, problem)
+            return data
+        data.update(cleaned)
+        return data
+
+    def entry_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in directory.ENTRY_FIELDS}
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=200, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="First line: kind,match,name,country,abuse_email,notice_api_url,language,"
+        "cdn,notes (kind, match and name required). Rows for an existing range or domain "
+        "update it. Tokens are not imported.",
+        error_messages={"required": "Choose a file.", "empty": "The file is empty."},
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text.") from None
