@@ -174,9 +174,14 @@ def record_matches(item: MediaItem, found: list[Hit]) -> list[Match]:
         best = min(acted_on, key=lambda hit: hit.distance)
         item.match_label = best.entry.bank.classification
         item.save(update_fields=["match_label"])
+        from haven.classification.automatic import classify_known_material
         from haven.triage.deadlines import raise_for_known_material
 
         raise_for_known_material(report)
+        # A bank whose classification names labels ("interpol:baseline, uk:a") labels
+        # the item too, closest match first, so no analyst has to look.
+        closest_first = sorted(acted_on, key=lambda hit: hit.distance)
+        classify_known_material(item, [hit.entry.bank.classification for hit in closest_first])
     record(
         Actor.system("matcher"),
         "media.matched",

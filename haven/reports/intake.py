@@ -2,7 +2,10 @@
 
 The public form, the partner API and staff entry all call `submit_report`. A file that
 cannot be used is recorded as rejected with a reason; it never stops the rest of the
-report from being stored.
+report from being stored. An address that cannot be parsed is kept as sent, with no
+normalised form. Addresses and hashes classified before are labelled again at once, and
+a report of nothing but what an open case already holds joins that case (see
+`haven.reports.duplicates`).
 """
 
 from dataclasses import dataclass, field
@@ -13,10 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.audit.services import Actor, record
+from haven.classification import automatic
+from haven.fetching.urls import BadUrl, normalise
 from haven.hashing import sealing
 from haven.hashing.media import MediaRejected, inspect
 from haven.hashing.signals import is_pdq_hex
 from haven.jobs.services import enqueue
+from haven.reports import duplicates
 from haven.reports.models import (
     Category,
     MediaItem,
@@ -25,6 +31,7 @@ from haven.reports.models import (
     Report,
     ReportUrl,
     Source,
+    Status,
 )
 from haven.reports.references import new_pin, new_reference, pin_digest
 from haven.triage import deadlines
@@ -83,8 +90,10 @@ def submit_report(
     try:
         with transaction.atomic():
             report, pin = _create_report(organisation, source, data, submitted_by, now, due)
+            urls = [_attach_url(report, url) for url in data.urls]
             items = [_attach_file(report, prepared) for prepared in files]
-            items += [_attach_hashes(report, hashes) for hashes in data.hashes]
+            hash_sets = [_attach_hashes(report, hashes) for hashes in data.hashes]
+            items += hash_sets
             rejected = [Rejected(f.name, f.rejection) for f in files if f.rejection]
             record(
                 actor,
@@ -97,8 +106,14 @@ def submit_report(
                 files=len(files),
                 rejected=[r.code for r in rejected],
             )
+            _seen_before(report, urls, hash_sets, items)
             if report.category == Category.DANGER_NOW:
                 enqueue("triage.alert_danger_now", report_id=report.pk)
+            if settings.FETCH_ON_REPORT and report.status != Status.JOINED:
+                for report_url in urls:
+                    # Capture (hash and match what is there), then locate the host. A
+                    # joined report's addresses are its case's, which are fetched already.
+                    enqueue("fetching.capture_url", url_id=report_url.pk)
     except BaseException:
         _discard_staged(files)
         raise
@@ -127,13 +142,27 @@ def _create_report(organisation, source, data: ReportInput, submitted_by, now, d
         urgency=deadlines.urgency_for(data.category),
         due_at=due,
     )
-    # received_at is set by the database default; keep the deadline relative to it.
-    urls = [ReportUrl.objects.create(report=report, url=url) for url in data.urls]
-    if settings.FETCH_ON_REPORT:
-        for report_url in urls:
-            # Capture (hash and match what is there), then locate the host.
-            enqueue("fetching.capture_url", url_id=report_url.pk)
     return report, pin
+
+
+def _attach_url(report: Report, url: str) -> ReportUrl:
+    try:
+        normalised = normalise(url)
+    except BadUrl:
+        normalised = ""  # kept as sent; fetching records why it cannot be used
+    return ReportUrl.objects.create(report=report, url=url, normalised=normalised)
+
+
+def _seen_before(report: Report, urls: list[ReportUrl], hash_sets, items) -> None:
+    """Label what was classified before, and join an open case holding all of it.
+
+    Files are looked at again once hashed (`haven.hashing.jobs`); hash sets and
+    addresses are known now.
+    """
+    automatic.reclassify_urls(urls)
+    for item in hash_sets:
+        automatic.reclassify_item(item)
+    duplicates.join_new_report(report, urls, items)
 
 
 @dataclass

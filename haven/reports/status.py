@@ -41,6 +41,11 @@ EXPLANATIONS = {
         "We have finished working on your report. Thank you for telling us: "
         "every report helps keep children safe."
     ),
+    Status.JOINED: _(
+        "Someone had already reported the same thing, so your report has joined the "
+        "case we are already working on. Everything you sent is kept with that case. "
+        "Thank you for telling us."
+    ),
 }
 
 

@@ -247,6 +247,11 @@ def _locked(report: Report) -> Report:
 def _require_open(report: Report) -> None:
     if report.status == Status.CLOSED:
         raise InvalidTransition("This report is closed. Reopen it before working on it.")
+    if report.status == Status.JOINED:
+        raise InvalidTransition(
+            "This report joined another case. Work on that case, or take this report out "
+            "of it first."
+        )
 
 
 def _start_review(report: Report) -> None:

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from haven.accounts.models import User
 from haven.api.auth import IsOrganisationMember, actor_for
 from haven.audit.services import Actor
+from haven.classification.services import summary_rows
 from haven.reports.access import access_report
 from haven.reports.models import Report
 from haven.triage import actions, viewing
@@ -118,6 +119,18 @@ class QueueView(generics.ListAPIView):
         query.is_valid(raise_exception=True)
         return queue_for(self.request.user, QueueFilter(**query.validated_data))
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # the queue is always paginated
+        # Every row's classification summary, in one query for the whole page.
+        context = {
+            **self.get_serializer_context(),
+            "summaries": summary_rows(report.pk for report in page),
+        }
+        return self.get_paginated_response(
+            self.serializer_class(page, many=True, context=context).data
+        )
+
 
 class ReportDetailView(TriageView):
     @extend_schema(
@@ -131,7 +144,7 @@ class ReportDetailView(TriageView):
         report = self.report(reference)
         viewing.view_report(report, request.user, actor=self.actor())
         report = (
-            Report.objects.select_related("assigned_to")
+            Report.objects.select_related("assigned_to", "duplicate_of")
             .prefetch_related("urls", "notes__author", "actions_taken__actor")
             .get(pk=report.pk)
         )

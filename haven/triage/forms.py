@@ -23,7 +23,12 @@ from haven.triage.queue import QueueFilter
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
-        choices=[("open", "Open"), ("closed", "Closed"), ("all", "All")],
+        choices=[
+            ("open", "Open"),
+            ("closed", "Closed"),
+            ("joined", "Joined a case"),
+            ("all", "All"),
+        ],
     )
     assigned = forms.ChoiceField(
         required=False,

@@ -12,9 +12,11 @@ from django.db.models import Count, Q, QuerySet
 from haven.reports.access import reports_for
 from haven.reports.models import OPEN_STATUSES, Category, Report, Status
 
+# Reports that joined an open case are not in the open queue: their case is.
 STATUS_FILTERS: dict[str, tuple[str, ...] | None] = {
     "open": tuple(OPEN_STATUSES),
     "closed": (Status.CLOSED,),
+    "joined": (Status.JOINED,),
     "all": None,
 }
 ASSIGNED_FILTERS = ("", "mine", "unassigned")
@@ -31,7 +33,7 @@ def queue_for(user, filters: QueueFilter) -> QuerySet[Report]:
     """The user's organisation's reports: danger now, then known material, then by due time."""
     reports = _filtered(reports_for(user), user, filters)
     return (
-        reports.select_related("assigned_to")
+        reports.select_related("assigned_to", "duplicate_of")
         .annotate(
             # One join for both counts, so the page costs the same whatever its length.
             item_count=Count("media"),

@@ -10,7 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from haven.api.serializers import ItemStatusField, ReportStatusField, UrgencyField
-from haven.reports.models import Category, MediaItem, Report
+from haven.classification.serializers import ClassificationSerializer, SummaryEntrySerializer
+from haven.classification.services import classifications_for, summary_rows
+from haven.reports.models import Category, MediaItem, Report, ReportUrl
 from haven.triage.actions import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from haven.triage.models import ActionKind, ActionTaken, Note, Severity
 from haven.triage.queue import ASSIGNED_FILTERS, STATUS_FILTERS, is_overdue
@@ -53,6 +55,14 @@ class ReportStateSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField(
         help_text="Past its deadline, still open, and no action recorded yet."
     )
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        help_text="The case this report joined (status `joined`), or null.",
+    )
+    duplicate_count = serializers.IntegerField(
+        read_only=True, help_text="How many later reports of the same thing joined this one."
+    )
 
     class Meta:
         model = Report
@@ -69,6 +79,8 @@ class ReportStateSerializer(serializers.ModelSerializer):
             "closed_at",
             "overdue",
             "assigned_to",
+            "duplicate_of",
+            "duplicate_count",
         ]
         read_only_fields = fields
 
@@ -77,15 +89,34 @@ class ReportStateSerializer(serializers.ModelSerializer):
         return is_overdue(report, timezone.now())
 
 
+def _summary(serializer, report: Report) -> list:
+    # Lists pass every row's summary in the context, read in one query for the page.
+    found = serializer.context.get("summaries")
+    rows = found.get(report.pk, []) if found is not None else summary_rows([report.pk])[report.pk]
+    return SummaryEntrySerializer(rows, many=True).data
+
+
 class QueueItemSerializer(ReportStateSerializer):
     item_count = serializers.IntegerField(read_only=True)
     match_count = serializers.IntegerField(
         read_only=True, help_text="Items that match known material."
     )
+    classification = serializers.SerializerMethodField(
+        help_text="Every label used in the report or its items, in scheme order."
+    )
 
     class Meta(ReportStateSerializer.Meta):
-        fields = [*ReportStateSerializer.Meta.fields, "item_count", "match_count"]
+        fields = [
+            *ReportStateSerializer.Meta.fields,
+            "item_count",
+            "match_count",
+            "classification",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(SummaryEntrySerializer(many=True))
+    def get_classification(self, report: Report) -> list:
+        return _summary(self, report)
 
 
 class MediaItemSerializer(serializers.ModelSerializer):
@@ -96,6 +127,7 @@ class MediaItemSerializer(serializers.ModelSerializer):
     evidence_kept = serializers.SerializerMethodField(
         help_text="False for hash-only items: the file was not kept."
     )
+    labels = serializers.SerializerMethodField(help_text="The item's classification.")
 
     class Meta:
         model = MediaItem
@@ -114,12 +146,42 @@ class MediaItemSerializer(serializers.ModelSerializer):
             "match_label",
             "banks",
             "evidence_kept",
+            "labels",
         ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.BooleanField())
     def get_evidence_kept(self, item: MediaItem) -> bool:
         return bool(item.evidence_name)
+
+    @extend_schema_field(ClassificationSerializer(many=True))
+    def get_labels(self, item: MediaItem) -> list:
+        return ClassificationSerializer(_labels(self, item), many=True).data
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    normalised = serializers.CharField(
+        read_only=True,
+        help_text="The canonical form used to recognise the same address; empty when the "
+        "address could not be parsed.",
+    )
+    labels = serializers.SerializerMethodField(help_text="The address's classification.")
+
+    class Meta:
+        model = ReportUrl
+        fields = ["id", "url", "normalised", "labels"]
+        read_only_fields = fields
+
+    @extend_schema_field(ClassificationSerializer(many=True))
+    def get_labels(self, report_url: ReportUrl) -> list:
+        return ClassificationSerializer(_labels(self, report_url), many=True).data
+
+
+def _labels(serializer, target) -> list:
+    found = serializer.context.get("classifications")
+    if found is None:
+        found = classifications_for(target.report)
+    return found.for_target(target)
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -146,7 +208,14 @@ class ReportDetailSerializer(ReportStateSerializer):
         help_text="The reporter left contact details (shown only in the staff pages)."
     )
     urls = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
+    addresses = serializers.SerializerMethodField(
+        help_text="The reported addresses with their ids (to classify them) and labels."
+    )
     media = serializers.SerializerMethodField()
+    labels = serializers.SerializerMethodField(help_text="The whole report's classification.")
+    classification = serializers.SerializerMethodField(
+        help_text="Every label used in the report or its items, in scheme order."
+    )
     notes = NoteSerializer(many=True, read_only=True)
     actions = ActionTakenSerializer(many=True, read_only=True, source="actions_taken")
 
@@ -161,15 +230,39 @@ class ReportDetailSerializer(ReportStateSerializer):
             "external_id",
             "has_contact",
             "urls",
+            "addresses",
             "media",
+            "labels",
+            "classification",
             "notes",
             "actions",
         ]
         read_only_fields = fields
 
+    @property
+    def _shared(self) -> dict:
+        # The report's classifications are read once, for the report and every item.
+        context = self.context
+        if "classifications" not in context and isinstance(self.instance, Report):
+            context["classifications"] = classifications_for(self.instance)
+        return context
+
     @extend_schema_field(MediaItemSerializer(many=True))
     def get_media(self, report: Report) -> list:
-        return MediaItemSerializer(media_for(report), many=True).data
+        return MediaItemSerializer(media_for(report), many=True, context=self._shared).data
+
+    @extend_schema_field(AddressSerializer(many=True))
+    def get_addresses(self, report: Report) -> list:
+        urls = report.urls.order_by("pk")
+        return AddressSerializer(urls, many=True, context=self._shared).data
+
+    @extend_schema_field(ClassificationSerializer(many=True))
+    def get_labels(self, report: Report) -> list:
+        return ClassificationSerializer(self._shared["classifications"].report, many=True).data
+
+    @extend_schema_field(SummaryEntrySerializer(many=True))
+    def get_classification(self, report: Report) -> list:
+        return _summary(self, report)
 
     @extend_schema_field(serializers.BooleanField())
     def get_has_contact(self, report: Report) -> bool:

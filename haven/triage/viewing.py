@@ -107,6 +107,11 @@ _LIFECYCLE = (
     "report.classified",
     "report.closed",
     "report.reopened",
+    "report.joined",
+    "report.duplicate_joined",
+    "report.separated",
+    "report.duplicate_separated",
+    "classification.changed",
 )
 
 
@@ -147,7 +152,32 @@ def _describe(event: AuditEvent) -> tuple[str, str]:
         return "Closed", detail.get("reason", "")
     if event.action == "report.reopened":
         return "Reopened", detail.get("reason", "")
+    if event.action in _CASE_EVENTS:
+        return _CASE_EVENTS[event.action].format(**_text(detail)), detail.get("reason", "")
+    if event.action == "classification.changed":
+        return _classification_change(detail)
     return "Claimed", ""
+
+
+_CASE_EVENTS = {
+    "report.joined": "Joined case {case}",
+    "report.duplicate_joined": "Reported again: {joined} joined this case",
+    "report.separated": "Taken out of case {case}",
+    "report.duplicate_separated": "{separated} was taken out of this case",
+}
+
+
+def _text(detail: dict) -> dict:
+    return {key: detail.get(key, "") for key in ("case", "joined", "separated")}
+
+
+def _classification_change(detail: dict) -> tuple[str, str]:
+    on = detail.get("on") or {}
+    what = "report" if on.get("type") == "report" else f"{on.get('type')} {on.get('id')}"
+    labels = ", ".join(
+        f"{scheme}: {label or 'removed'}" for scheme, label in detail.get("labels", {}).items()
+    )
+    return f"Classification of the {what} changed", labels
 
 
 def _label(choices, value) -> str:

@@ -37,9 +37,28 @@ def wrong_pin(pin: str) -> str:
 
 def test_the_status_page_explains_every_status(client, db):
     html = client.get(STATUS_URL).content.decode()
-    for label in ("Received", "Being reviewed", "Action taken", "Closed"):
+    for label in (
+        "Received",
+        "Being reviewed",
+        "Action taken",
+        "Closed",
+        "Joined an existing case",
+    ):
         assert f"<dt>{label}</dt>" in html
     assert "An analyst is looking at your report now." in html
+    assert set(status_module.EXPLANATIONS) == set(Status)
+    for explanation in status_module.EXPLANATIONS.values():
+        assert str(explanation) in html
+
+
+def test_a_report_that_joined_a_case_tells_its_reporter_so(client, submitted):
+    report = submitted.report
+    report.status = Status.JOINED
+    report.save()
+    html = check(client, report.reference, submitted.pin).content.decode()
+    assert "Status: Joined an existing case" in html
+    assert "your report has joined the case we are already working on" in html
+    assert "Everything you sent is kept" in html
 
 
 def test_the_right_pin_shows_only_the_status_and_the_date_received(client, submitted):
