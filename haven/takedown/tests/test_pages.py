@@ -1,0 +1,304 @@
+"""The takedown panel on the report page, the list, a takedown's page, the actions
+posted from them, and the policy page; who may see and do what."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from haven.audit.models import AuditEvent
+from haven.fetching.models import Outcome
+from haven.reports.models import ReportUrl
+from haven.takedown import services
+from haven.takedown.models import (
+    AnswerKind,
+    FirstNotice,
+    HostAnswer,
+    State,
+    Takedown,
+    TakedownPolicy,
+)
+from haven.takedown.policies import policy_for
+from haven.takedown.scheduler import run_due
+from haven.triage.tests.support import make_report
+
+
+def report_page(report):
+    return reverse("triage:detail", args=[report.reference])
+
+
+@pytest.fixture
+def takedown(report_url, analyst, clock):
+    takedown = services.open_takedown(report_url, analyst)
+    run_due()
+    takedown.refresh_from_db()
+    return takedown
+
+
+def test_the_report_page_offers_to_start_a_takedown(report, report_url, analyst_client):
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert 'id="panel-takedown"' in html and "Notice and takedown" in html
+    assert reverse("takedown:start", args=[report_url.pk]) in html
+    assert "No takedown for this address" in html
+
+
+def test_starting_from_the_report_page_returns_to_the_panel(
+    report, report_url, analyst_client, clock
+):
+    response = analyst_client.post(reverse("takedown:start", args=[report_url.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == report_page(report) + "#panel-takedown"
+    assert Takedown.objects.get().state == State.WAITING
+
+
+def test_a_refused_start_says_why_on_the_report_page(report, report_url, analyst_client, world):
+    world.actionable = False
+    response = analyst_client.post(reverse("takedown:start", args=[report_url.pk]), follow=True)
+    assert "Classify this address as actionable" in response.content.decode()
+    assert not Takedown.objects.exists()
+
+
+def test_the_panel_shows_state_next_step_notices_checks_and_answers(
+    report, takedown, analyst, analyst_client, clock
+):
+    services.record_host_answer(takedown, "Looking into it", analyst)
+    # (Moving the clock a day would end the session: move the step instead.)
+    Takedown.objects.filter(pk=takedown.pk).update(next_action_at=clock.now + timedelta(hours=3))
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert "Host notified" in html
+    assert "Reminder 1 due in 3h" in html
+    assert "abuse@host.example" in html and "First notice" in html
+    assert "Looking into it" in html
+    assert reverse("takedown:detail", args=[takedown.pk]) in html
+    assert reverse("takedown:confirm_removed", args=[takedown.pk]) in html
+    assert reverse("takedown:stop", args=[takedown.pk]) in html
+    # Send now is for supervisors only.
+    assert reverse("takedown:send_now", args=[takedown.pk]) not in html
+
+
+def test_a_late_step_shows_as_overdue(report, takedown, analyst_client, clock):
+    Takedown.objects.filter(pk=takedown.pk).update(next_action_at=clock.now - timedelta(hours=1))
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert "Reminder 1 1h overdue" in html and "tag overdue" in html
+
+
+def test_waiting_for_police_shows_the_police_agreed_button(
+    report, report_url, analyst, analyst_client, after_police, clock
+):
+    takedown = services.open_takedown(report_url, analyst)
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert "Waiting for police to agree" in html
+    url = reverse("takedown:police_agreed", args=[takedown.pk])
+    assert url in html
+    assert analyst_client.post(url).status_code == 302
+    takedown.refresh_from_db()
+    assert takedown.police_agreed_at == clock.now
+
+
+def test_supervisors_see_and_use_send_now(report, takedown, supervisor_client, world):
+    url = reverse("takedown:send_now", args=[takedown.pk])
+    assert url in supervisor_client.get(report_page(report)).content.decode()
+    assert supervisor_client.post(url).status_code == 302
+    run_due()
+    assert Takedown.objects.get().reminders_sent == 1
+
+
+def test_analysts_cannot_send_now(takedown, analyst_client):
+    assert analyst_client.post(reverse("takedown:send_now", args=[takedown.pk])).status_code == 403
+    assert not AuditEvent.objects.filter(action="takedown.send_now").exists()
+
+
+def test_recording_a_host_answer_from_the_panel(report, takedown, analyst_client):
+    prefix = f"answer-{takedown.pk}"
+    response = analyst_client.post(
+        reverse("takedown:host_answer", args=[takedown.pk]),
+        {f"{prefix}-kind": AnswerKind.REMOVED, f"{prefix}-text": "By phone: removed"},
+    )
+    assert response.status_code == 302
+    assert HostAnswer.objects.get().text == "By phone: removed"
+
+
+def test_a_message_without_words_is_refused_on_the_takedown_page(takedown, analyst_client):
+    prefix = f"answer-{takedown.pk}"
+    response = analyst_client.post(
+        reverse("takedown:host_answer", args=[takedown.pk]),
+        {f"{prefix}-kind": AnswerKind.MESSAGE, f"{prefix}-text": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html and "Write the host" in html
+
+
+def test_stopping_without_a_reason_is_refused_and_with_one_is_done(takedown, analyst_client):
+    url = reverse("takedown:stop", args=[takedown.pk])
+    field = f"stop-{takedown.pk}-reason"
+    response = analyst_client.post(url, {field: ""})
+    assert response.status_code == 400 and "Say why" in response.content.decode()
+    response = analyst_client.post(url, {field: "Duplicate", "back": "takedown"})
+    assert response["Location"] == reverse("takedown:detail", args=[takedown.pk])
+    assert Takedown.objects.get().state == State.STOPPED
+
+
+def test_confirm_removed_refused_while_online_shows_the_reason(takedown, analyst_client, world):
+    url = reverse("takedown:confirm_removed", args=[takedown.pk])
+    response = analyst_client.post(url)
+    assert response.status_code == 400 and "still answers with content" in response.content.decode()
+    world.checker.set(Outcome.GONE)
+    assert analyst_client.post(url).status_code == 302
+    assert Takedown.objects.get().state == State.REMOVED
+
+
+def test_the_takedown_page_shows_every_step_and_the_notice_text(takedown, analyst_client):
+    html = analyst_client.get(reverse("takedown:detail", args=[takedown.pk])).content.decode()
+    assert takedown.reference in html
+    assert "Takedown started" in html and "Notice sent" in html
+    assert "Request to remove child sexual abuse material" in html
+
+
+def test_the_list_orders_by_next_step_and_shows_every_delay(
+    report, takedown, analyst, analyst_client, clock
+):
+    waiting = services.open_takedown(
+        ReportUrl.objects.create(report=report, url="https://h.example/2"), analyst
+    )
+    clock.advance(hours=2)
+    response = analyst_client.get(reverse("takedown:list"))
+    html = response.content.decode()
+    assert html.index(waiting.reference) < html.index(takedown.reference)
+    assert "No takedown is overdue" not in html  # the waiting one is 2 h late
+    assert "1 takedown overdue" in html
+    assert "Since first notice" in html and "2h" in html
+
+
+def test_the_list_filters_by_state(report, takedown, analyst_client):
+    response = analyst_client.get(reverse("takedown:list"), {"state": "removed"})
+    assert takedown.reference not in response.content.decode()
+    response = analyst_client.get(reverse("takedown:list"), {"state": "notified"})
+    assert takedown.reference in response.content.decode()
+
+
+def test_the_list_costs_a_fixed_number_of_queries(
+    report, analyst, analyst_client, django_assert_max_num_queries, clock
+):
+    for n in range(12):
+        services.open_takedown(
+            ReportUrl.objects.create(report=report, url=f"https://h.example/{n}"), analyst
+        )
+    with django_assert_max_num_queries(14):
+        assert analyst_client.get(reverse("takedown:list")).status_code == 200
+
+
+def test_supervisors_set_the_policy(supervisor_client, organisation):
+    assert supervisor_client.get(reverse("takedown:policy")).status_code == 200
+    response = supervisor_client.post(
+        reverse("takedown:policy"),
+        {
+            "first_notice": FirstNotice.AFTER_DELAY,
+            "first_notice_delay_minutes": "90",
+            "reminder_hours": "48",
+            "escalate_after_reminders": "2",
+            "escalate_to": "police",
+            "recheck_after_removal_days": "30, 1, 7, 7",
+            "reply_to": "notices@northern.example",
+        },
+    )
+    assert response.status_code == 302
+    policy = TakedownPolicy.objects.get(organisation=organisation)
+    assert policy.first_notice_delay_minutes == 90 and policy.reminder_hours == 48
+    assert policy.recheck_after_removal_days == [1, 7, 30]
+    assert policy.auto_open is False  # an unticked box
+    changes = AuditEvent.objects.get(action="takedown.policy_changed").detail["changes"]
+    assert changes["reminder_hours"] == [24, 48]
+
+
+def test_a_bad_policy_is_refused_beside_its_field(supervisor_client, organisation):
+    response = supervisor_client.post(
+        reverse("takedown:policy"),
+        {
+            "first_notice": FirstNotice.AT_ONCE,
+            "first_notice_delay_minutes": "60",
+            "reminder_hours": "0",
+            "escalate_after_reminders": "3",
+            "escalate_to": "police",
+            "recheck_after_removal_days": "one week",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Enter a number between 1 and" in html and "Write whole numbers" in html
+    assert not TakedownPolicy.objects.exists()
+
+
+def test_without_a_saved_policy_the_defaults_apply(organisation):
+    policy = policy_for(organisation)
+    assert policy.pk is None and policy.first_notice == FirstNotice.AT_ONCE
+    assert (policy.first_notice_delay_minutes, policy.reminder_hours) == (60, 24)
+    assert policy.escalate_after_reminders == 3 and policy.recheck_after_removal_days == [1, 7, 30]
+    assert policy.auto_open is True
+
+
+def test_analysts_cannot_change_the_policy(analyst_client):
+    assert analyst_client.get(reverse("takedown:policy")).status_code == 403
+    assert analyst_client.post(reverse("takedown:policy"), {}).status_code == 403
+
+
+def test_partners_and_anonymous_people_see_no_takedown_page(takedown, client, partner):
+    from conftest import verified_client
+
+    for url in (reverse("takedown:list"), reverse("takedown:detail", args=[takedown.pk])):
+        assert client.get(url).status_code == 302  # to sign in
+    partner_client = verified_client(client, partner)
+    assert partner_client.get(reverse("takedown:list")).status_code == 403
+
+
+# --- Another organisation ---------------------------------------------------------------
+
+
+def test_another_organisation_gets_404_for_every_takedown_url_with_an_id(
+    report_url, takedown, outsider_client, organisation, supervisor
+):
+    from haven.takedown.notice_templates import save_template
+
+    own = save_template(
+        organisation,
+        supervisor,
+        kind="first",
+        language="en",
+        subject="S",
+        body="{{ url }} {{ reply_url }}",
+    )
+    gets = [
+        reverse("takedown:detail", args=[takedown.pk]),
+        reverse("takedown:template_edit", args=[own.pk]),
+    ]
+    posts = [
+        reverse("takedown:start", args=[report_url.pk]),
+        reverse("takedown:police_agreed", args=[takedown.pk]),
+        reverse("takedown:send_now", args=[takedown.pk]),
+        reverse("takedown:host_answer", args=[takedown.pk]),
+        reverse("takedown:confirm_removed", args=[takedown.pk]),
+        reverse("takedown:stop", args=[takedown.pk]),
+        reverse("takedown:template_edit", args=[own.pk]),
+        reverse("takedown:template_delete", args=[own.pk]),
+    ]
+    before = list(Takedown.objects.values())
+    events = AuditEvent.objects.count()
+    for url in gets:
+        assert outsider_client.get(url).status_code == 404, url
+    for url in posts:
+        data = {f"stop-{takedown.pk}-reason": "x", f"answer-{takedown.pk}-kind": "removed"}
+        assert outsider_client.post(url, data).status_code == 404, url
+    assert list(Takedown.objects.values()) == before
+    assert AuditEvent.objects.count() == events
+    assert takedown.reference not in outsider_client.get(reverse("takedown:list")).content.decode()
+
+
+def test_the_list_shows_only_your_organisations_takedowns(
+    takedown, other_organisation, outsider, outsider_client
+):
+    theirs = ReportUrl.objects.create(
+        report=make_report(other_organisation), url="https://x.example"
+    )
+    their_takedown = services.open_takedown(theirs, outsider)
+    html = outsider_client.get(reverse("takedown:list")).content.decode()
+    assert their_takedown.reference in html and takedown.reference not in html
