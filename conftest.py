@@ -4,6 +4,7 @@ Personas: an analyst, a supervisor and a partner service of the Northern Hotline
 an analyst of another organisation who must never see the Northern Hotline's data.
 """
 
+import importlib
 import os
 import tempfile
 from pathlib import Path
@@ -44,6 +45,26 @@ def _audit_purge_gate(open_gate: bool) -> None:
             cursor.execute("INSERT INTO audit_purge_gate VALUES (datetime('now'))")
 
 
+# Rows that data migrations seed. The flush after a transactional test empties every
+# table, so they are put back before the next test that uses the database.
+_SEEDED_BY_MIGRATIONS = [
+    ("haven.classification.migrations.0002_builtin_schemes", "seed", "classification.Scheme"),
+    (
+        "haven.takedown.migrations.0003_builtin_notice_templates",
+        "add_builtins",
+        "takedown.NoticeTemplate",
+    ),
+]
+
+
+def _restore_seeded_rows() -> None:
+    from django.apps import apps
+
+    for module, function, model in _SEEDED_BY_MIGRATIONS:
+        if not apps.get_model(model).objects.filter(organisation=None).exists():
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _audit_append_only_between_resets(request):
     """Keep the audit log append-only during each test, and let the reset after a
@@ -56,6 +77,7 @@ def _audit_append_only_between_resets(request):
     if uses_db:
         request.getfixturevalue("transactional_db" if transactional else "db")
         _audit_purge_gate(False)
+        _restore_seeded_rows()
     yield
     if transactional:
         _audit_purge_gate(True)

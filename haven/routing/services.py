@@ -130,12 +130,21 @@ def refer_to_police(report: Report, partner: Partner, by, *, actor=None) -> Refe
 def _refer(report: Report, partner: Partner, kind: str, by, report_urls, actor) -> Referral:
     _check_partner(report, partner)
     urls = _check_urls(report, report_urls)
-    actor = actor or Actor.for_user(by)
+    actor = actor or (Actor.for_user(by) if by is not None else Actor.system("routing"))
     action_kind = ActionKind.POLICE if kind == ReferralKind.POLICE else ActionKind.FORWARDED
     with transaction.atomic():
-        # The action locks the report and refuses a closed one; the referral is made
-        # under the same lock, so both exist or neither does.
-        action = record_action(report, action_kind, _action_detail(partner), by, actor=actor)
+        if by is not None:
+            # The action locks the report and refuses a closed one; the referral is made
+            # under the same lock, so both exist or neither does.
+            action_id = record_action(
+                report, action_kind, _action_detail(partner), by, actor=actor
+            ).pk
+        else:
+            # Sent by the scheduler (a takedown opened by an automatic classification):
+            # no person acted, so no action is recorded on the report; the audit row
+            # names the system actor.
+            _require_open_report(report)
+            action_id = None
         referral = _create(report, partner, kind, urls, sent_by=by)
         record(
             actor,
@@ -147,9 +156,15 @@ def _refer(report: Report, partner: Partner, kind: str, by, report_urls, actor) 
             channel=referral.channel,
             urls=len(referral.evidence["urls"]),
             files=len(referral.evidence["files"]),
-            action_id=action.pk,
+            action_id=action_id,
         )
     return referral
+
+
+def _require_open_report(report: Report) -> None:
+    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    if not locked.is_open:
+        raise InvalidTransition("This report is not open: reopen it before referring it.")
 
 
 def escalate(takedown, to: str) -> Referral | None:

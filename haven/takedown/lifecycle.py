@@ -201,12 +201,6 @@ def _forward(
     partner = out.partner_hotline_for(organisation, country)
     if partner is None:
         return False, f"No partner hotline in {country}: the host is notified directly."
-    if takedown.opened_by is None:
-        # Routing records the forwarding as an action of a person on the report.
-        return False, (
-            f"Not forwarded to {partner}: this takedown opened by itself, and forwarding needs "
-            "a person. The host is notified directly; forward the report by hand if needed."
-        )
     try:
         referral = out.forward(
             takedown.report,

@@ -98,6 +98,24 @@ def test_forwarding_records_an_action_so_the_report_counts_as_acted_on(
     assert hosted.report.first_action_at is not None
 
 
+def test_the_scheduler_forwards_without_a_person_and_records_no_persons_action(
+    hosted, german_hotline, django_capture_on_commit_callbacks
+):
+    referral = _forward(hosted, german_hotline, None, django_capture_on_commit_callbacks)
+
+    assert referral.status == ReferralStatus.SENT and referral.sent_by is None
+    assert not hosted.report.actions_taken.exists()
+    event = AuditEvent.objects.get(action="referral.created")
+    assert event.actor is None and event.actor_label == "routing"
+
+
+def test_the_scheduler_cannot_forward_a_closed_report_either(hosted, german_hotline, analyst):
+    actions.close(hosted.report, analyst, "done")
+    with pytest.raises(actions.InvalidTransition):
+        services.forward(hosted.report, german_hotline, None)
+    assert not german_hotline.referrals.exists()
+
+
 def test_the_partner_acknowledges_through_the_public_page_once(
     client, hosted, german_hotline, analyst, django_capture_on_commit_callbacks
 ):
