@@ -23,11 +23,17 @@ from haven.accounts.models import Role, User
 from haven.api.models import ApiToken
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor
+from haven.classification.models import Classification, Label, Scheme, SchemeSetting
+from haven.cybertip.models import CyberTip
 from haven.demo.synthetic import synthetic_jpeg
 from haven.exchanges.models import BankShare, Exchange
+from haven.fetching.models import Fetch
+from haven.hosting.models import HostDirectoryEntry, Hosting
 from haven.matching.models import BankEntry, BankImport, HashBank, Match
 from haven.reports.intake import ReportInput, Upload, submit_report
 from haven.reports.models import Category, MediaItem, MediaStatus, Report, ReportUrl, Source
+from haven.routing.models import Partner, Referral
+from haven.takedown.models import Notice, NoticeTemplate, Takedown
 from haven.triage import actions
 from haven.triage.models import ActionKind, ActionTaken, Note, SpentGrant
 
@@ -47,7 +53,21 @@ IDENTIFIERS = {
     "exchange_id": "an exchange's id",
     "share_id": "a bank share's id",
     "import_id": "a bank import's id",
+    "url_id": "a reported address's id",
+    "scheme_id": "a classification scheme's id (the organisation's own)",
+    "label_id": "a classification label's id (of the organisation's own scheme)",
+    "directory_entry_id": "a host directory entry's id",
+    "takedown_id": "a takedown's id",
+    "template_id": "a notice template's id (the organisation's own)",
+    "partner_id": "a partner's id",
+    "referral_id": "a referral's id",
+    "tip_id": "a CyberTipline report's id",
+    # Capability links sent to hosts and partners: holding the token is the permission,
+    # so they are public (PUBLIC_ROUTES) and left out of the organisation sweeps.
+    "token": "a referral acknowledgement token",
+    "answer_token": "a takedown answer token",
 }
+CAPABILITY_ROUTES = {"routing:ack", "takedown:answer"}
 # A successful look at a report or its media; none may ever be recorded for an outsider.
 READS = {
     "report.viewed",
@@ -72,6 +92,8 @@ PUBLIC_ROUTES = {
     "api/redoc/",
     # HMA's liveness probe: says only "I-AM-ALIVE" or "INDEX-STALE".
     "hma/status",
+    "routing/ack/<str:token>/",
+    "takedown/answer/<str:answer_token>/",
 }
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
@@ -145,7 +167,9 @@ def _route_of(pattern: RegexPattern) -> str:
 
 
 def routes_with_identifiers() -> list[Route]:
-    routes = [route for route in every_route() if route.parameters]
+    routes = [
+        route for route in every_route() if route.parameters and route.name not in CAPABILITY_ROUTES
+    ]
     unknown = {
         name: [route.route for route in routes if name in route.parameters]
         for route in routes
@@ -176,8 +200,10 @@ class Northern:
     exchange: Exchange
     share: BankShare
     bank_import: BankImport
+    hotline: "HotlineObjects"
 
     def identifiers(self) -> dict[str, list]:
+        hotline = self.hotline
         return {
             "reference": [self.report.reference],
             "item_id": list(self.report.media.order_by("pk").values_list("pk", flat=True)),
@@ -191,6 +217,17 @@ class Northern:
             "exchange_id": [self.exchange.pk],
             "share_id": [self.share.pk],
             "import_id": [self.bank_import.pk],
+            "url_id": list(self.report.urls.order_by("pk").values_list("pk", flat=True)),
+            "scheme_id": [hotline.scheme.pk],
+            "label_id": [hotline.label.pk],
+            "directory_entry_id": [hotline.directory_entry.pk],
+            "takedown_id": [hotline.takedown.pk],
+            "template_id": [hotline.template.pk],
+            "partner_id": [hotline.partner.pk],
+            "referral_id": [hotline.referral.pk],
+            "tip_id": [hotline.tip.pk],
+            "token": ["not-a-real-token"],
+            "answer_token": ["not-a-real-token"],
         }
 
     def snapshot(self) -> dict:
@@ -228,6 +265,12 @@ class Northern:
             "exchanges": list(Exchange.objects.filter(organisation=org).order_by("pk").values()),
             "shares": list(BankShare.objects.filter(bank__organisation=org).values()),
             "imports": list(BankImport.objects.filter(bank__organisation=org).values()),
+            **{
+                name: list(model.objects.filter(organisation=org).order_by("pk").values())
+                for name, model in HOTLINE_MODELS.items()
+            },
+            "labels": list(Label.objects.filter(scheme__organisation=org).values()),
+            "notices": list(Notice.objects.filter(takedown__organisation=org).values()),
         }
 
     def audit_leaks(self, since: int) -> list[tuple]:
@@ -282,8 +325,98 @@ def northern(organisation, analyst, supervisor, partner, django_capture_on_commi
     bank_import = BankImport.objects.create(
         bank=bank, file_name="northern.txt", file_size=1, head_sha256="0" * 64, format="te-file"
     )
+    hotline = hotline_objects(report, admin)
     return Northern(
-        organisation, report, by_partner, tokens, bank, entry, match, exchange, share, bank_import
+        organisation,
+        report,
+        by_partner,
+        tokens,
+        bank,
+        entry,
+        match,
+        exchange,
+        share,
+        bank_import,
+        hotline,
+    )
+
+
+@dataclass
+class HotlineObjects:
+    """The Northern Hotline's classification, hosting, takedown, routing and CyberTipline."""
+
+    scheme: Scheme
+    label: Label
+    directory_entry: HostDirectoryEntry
+    takedown: Takedown
+    template: NoticeTemplate
+    partner: Partner
+    referral: Referral
+    tip: CyberTip
+
+
+# Models with an organisation column whose rows the sweep must leave untouched.
+HOTLINE_MODELS = {
+    "schemes": Scheme,
+    "scheme settings": SchemeSetting,
+    "classifications": Classification,
+    "fetches": Fetch,
+    "hosting": Hosting,
+    "host directory": HostDirectoryEntry,
+    "takedowns": Takedown,
+    "notice templates": NoticeTemplate,
+    "partners": Partner,
+    "referrals": Referral,
+    "cybertips": CyberTip,
+}
+
+
+def hotline_objects(report: Report, admin) -> HotlineObjects:
+    organisation = report.organisation
+    url = report.urls.get()
+    scheme = Scheme.objects.create(organisation=organisation, key="northern-law", name="Northern")
+    label = Label.objects.create(scheme=scheme, key="illegal", name="Illegal here")
+    SchemeSetting.objects.create(organisation=organisation, scheme=scheme)
+    Classification.objects.create(
+        organisation=organisation, report=report, report_url=url, scheme=scheme, label=label
+    )
+    Fetch.objects.create(
+        organisation=organisation,
+        report_url=url,
+        purpose="capture",
+        requested_url=url.url,
+        outcome="present",
+    )
+    Hosting.objects.create(organisation=organisation, report_url=url, hostname="northern.example")
+    directory_entry = HostDirectoryEntry.objects.create(
+        organisation=organisation, kind="domain", match="northern.example", name="Northern host"
+    )
+    takedown = Takedown.objects.create(
+        organisation=organisation, report=report, report_url=url, opened_by=admin
+    )
+    template = NoticeTemplate.objects.create(
+        organisation=organisation,
+        kind="first",
+        language="en",
+        subject="Northern notice",
+        body="{{ url }} {{ reply_url }}",
+    )
+    partner = Partner.objects.create(
+        organisation=organisation, kind="hotline", name="Northern partner", email="p@example.org"
+    )
+    referral = Referral.objects.create(
+        organisation=organisation,
+        report=report,
+        partner=partner,
+        kind="forward",
+        channel="email",
+        status="sent",
+    )
+    tip = CyberTip.objects.create(
+        organisation=organisation, report=report, xml="<report/>", created_by=admin
+    )
+    return HotlineObjects(
+        scheme, label, directory_entry, takedown, template, partner, referral, tip
     )
 
 
@@ -348,6 +481,26 @@ def attempt_payload(northern: Northern) -> dict:
         "verdict": "rejected",
         "enabled": "false",
         "disable_until_ts": "9999999999",
+        # Classification, hosting, takedown, routing and CyberTipline forms.
+        "northern-law": "illegal",
+        "interpol": "baseline",
+        "key": "sweep",
+        "applies_to": "both",
+        "actionable": "on",
+        "order": "1",
+        "country": "FR",
+        "network_name": "sweep",
+        "abuse_email": "sweep@example.org",
+        "match": "sweep.example",
+        "language": "en",
+        "subject": "sweep {{ url }} {{ reply_url }}",
+        "body": "sweep {{ url }} {{ reply_url }}",
+        "email": "sweep@example.org",
+        "partner": "1",
+        "urls": "1",
+        "note": "sweep",
+        "cybertip-incident_type": "Child Pornography (possession, manufacture, and distribution)",
+        "cybertip-retract-reason": "sweep",
     }
 
 
