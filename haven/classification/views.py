@@ -35,6 +35,7 @@ from haven.classification.forms import (
 from haven.classification.models import Classification
 from haven.reports import duplicates
 from haven.reports.access import access_report
+from haven.triage import panels
 from haven.triage.actions import ActionError
 from haven.triage.forms import ReasonForm
 
@@ -323,4 +324,4 @@ def separate(request, reference):
 
 
 def _back_to_panel(report, key: str):
-    return redirect(reverse("triage:detail", args=[report.reference]) + f"#panel-{key}")
+    return redirect(panels.url(report.reference, key))

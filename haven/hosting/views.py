@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.accounts.access import staff_required, supervisor_required
@@ -28,6 +27,7 @@ from haven.hosting.forms import (
 from haven.hosting.models import Hosting
 from haven.hosting.panel import addresses_from, facts
 from haven.jobs.services import enqueue
+from haven.triage import panels
 from haven.triage.actions import InvalidInput
 
 PAGE_SIZE = 50
@@ -38,7 +38,7 @@ def _actor(request) -> Actor:
 
 
 def _back_to_report(report_url) -> str:
-    return reverse("triage:detail", args=[report_url.report.reference]) + "#panel-hosting"
+    return panels.url(report_url.report.reference, "hosting")
 
 
 # --- One reported address --------------------------------------------------------------

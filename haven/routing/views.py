@@ -11,7 +11,6 @@ import json
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.accounts.access import staff_required, supervisor_required
@@ -28,6 +27,7 @@ from haven.routing.forms import (
     PoliceForm,
 )
 from haven.routing.models import PartnerKind, ReferralStatus
+from haven.triage import panels
 from haven.triage.actions import ActionError
 from haven.triage.forms import show_refusal
 
@@ -49,7 +49,7 @@ def _error_links(form) -> list[tuple[str, str]]:
 
 
 def _back_to_panel(report) -> str:
-    return reverse("triage:detail", kwargs={"reference": report.reference}) + "#panel-routing"
+    return panels.url(report.reference, "routing")
 
 
 # --- The directory ----------------------------------------------------------------------

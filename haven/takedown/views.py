@@ -14,7 +14,6 @@ from django.db.models import F, Q
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,6 +46,7 @@ from haven.takedown.models import (
     State,
     Takedown,
 )
+from haven.triage import panels as report_panels
 
 PAGE_SIZE = 50
 # A host may answer this often a day through one link; more is someone pressing away.
@@ -64,7 +64,7 @@ def _back(request, takedown_or_url, message: str):
     if takedown is not None and request.POST.get("back") == "takedown":
         return redirect("takedown:detail", takedown_id=takedown.pk)
     report = takedown_or_url.report
-    return redirect(reverse("triage:detail", args=[report.reference]) + "#panel-takedown")
+    return redirect(report_panels.url(report.reference, "takedown"))
 
 
 # --- The list ---------------------------------------------------------------------------
@@ -199,9 +199,7 @@ def start(request, url_id: int):
         takedown = actions.open_takedown(report_url, request.user, actor=_actor(request))
     except actions.ActionError as error:
         messages.error(request, error.message)
-        return redirect(
-            reverse("triage:detail", args=[report_url.report.reference]) + "#panel-takedown"
-        )
+        return redirect(report_panels.url(report_url.report.reference, "takedown"))
     return _back(request, takedown, f"Takedown {takedown.reference} started.")
 
 

@@ -43,3 +43,17 @@ def render_context(report, user, request=None) -> list[dict]:
         }
         for panel in panels()
     ]
+
+
+def url(reference: str, key: str) -> str:
+    """The report page opened at one panel, where that panel shows the message of what
+    was just done (the page is long: a message at its top would be off-screen)."""
+    from django.urls import reverse
+
+    return f"{reverse('triage:detail', args=[reference])}?panel={key}#panel-{key}"
+
+
+def message_panel(request) -> str:
+    """The panel named by the page's address, if it is one; "" otherwise."""
+    key = request.GET.get("panel", "") if request is not None else ""
+    return key if key in _PANELS else ""

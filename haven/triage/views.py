@@ -207,6 +207,7 @@ def _render_detail(request, report: Report, *, contact=None, bound=None, status=
             "due_label": due_label(report, now),
             "forms": forms,
             "panels": panels.render_context(report, request.user, request),
+            "message_panel": panels.message_panel(request),
             "errors": _error_links(bound[0], bound[1]) if bound else [],
         },
         status=status,

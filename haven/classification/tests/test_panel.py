@@ -51,7 +51,7 @@ def test_the_report_form_saves_labels_and_comes_back_to_the_panel(report, analys
     url = reverse("classification:classify_report", args=[report.reference])
     response = analyst_client.post(url, {"report-interpol": "national", "report-age": "14-15"})
     assert response.status_code == 302
-    assert response.url == f"/triage/{report.reference}/#panel-classification"
+    assert response.url == f"/triage/{report.reference}/?panel=classification#panel-classification"
     assert labels_of(classifications_for(report).report) == {"interpol": "national", "age": "14-15"}
     assert AuditEvent.objects.filter(action="classification.changed").count() == 1
 

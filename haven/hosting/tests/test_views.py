@@ -130,7 +130,7 @@ def test_look_up_again_queues_the_job_and_returns_to_the_panel(
 ):
     response = analyst_client.post(reverse("hosting:locate", args=[report_url.pk]))
     assert response.status_code == 302
-    assert response["Location"] == report_page(report) + "#panel-hosting"
+    assert response["Location"] == report_page(report) + "?panel=hosting#panel-hosting"
     job = Job.objects.get(name="hosting.locate_url")
     assert job.payload == {"url_id": report_url.pk}
     assert AuditEvent.objects.get(action="hosting.lookup_requested").actor == analyst
@@ -152,7 +152,7 @@ def test_a_correction_is_saved_and_marked(report, report_url, analyst, analyst_c
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == report_page(report) + "#panel-hosting"
+    assert response["Location"] == report_page(report) + "?panel=hosting#panel-hosting"
     hosting = Hosting.objects.get()
     assert hosting.corrected_fields == ["abuse_email", "country", "network_name"]
     assert hosting.corrected_by == analyst

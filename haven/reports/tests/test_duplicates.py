@@ -274,7 +274,7 @@ def test_an_analyst_can_take_a_joined_report_out_of_its_case(
     assert "Give a reason." in refused.content.decode()
     response = analyst_client.post(url, {"separate-reason": "It shows a different child."})
     assert response.status_code == 302
-    assert response.url.endswith(f"/triage/{report.reference}/#panel-duplicates")
+    assert response.url.endswith(f"/triage/{report.reference}/?panel=duplicates#panel-duplicates")
     report.refresh_from_db()
     case.refresh_from_db()
     assert (report.status, report.duplicate_of, case.duplicate_count) == (Status.RECEIVED, None, 0)

@@ -180,7 +180,9 @@ def test_the_suggested_forward_sends_only_the_addresses_hosted_there(
             {"forward-partner": german_hotline.pk, "forward-urls": [hosted.abroad.pk]},
         )
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/triage/{hosted.report.reference}/#panel-routing")
+    assert response["Location"].endswith(
+        f"/triage/{hosted.report.reference}/?panel=routing#panel-routing"
+    )
     referral = Referral.objects.get()
     assert referral.status == ReferralStatus.SENT
     assert [entry["url"] for entry in referral.evidence["urls"]] == [hosted.abroad.url]

@@ -47,7 +47,7 @@ def test_starting_from_the_report_page_returns_to_the_panel(
 ):
     response = analyst_client.post(reverse("takedown:start", args=[report_url.pk]))
     assert response.status_code == 302
-    assert response["Location"] == report_page(report) + "#panel-takedown"
+    assert response["Location"] == report_page(report) + "?panel=takedown#panel-takedown"
     assert Takedown.objects.get().state == State.WAITING
 
 
