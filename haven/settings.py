@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
 from haven.env import database_from_url, env_bool, env_float, env_int, env_list, env_str
+from haven.fetching.client import validate_proxy_setting
+from haven.fetching.policy import validate_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -294,7 +296,15 @@ FETCH_MAX_REDIRECTS = env_int("HAVEN_FETCH_MAX_REDIRECTS", 5)
 # An HTTP proxy all fetches go through (http://host:port), e.g. an egress proxy
 # outside the hotline's network. Addresses are still checked before each request.
 FETCH_PROXY = env_str("HAVEN_FETCH_PROXY", "")
-FETCH_USER_AGENT = env_str("HAVEN_FETCH_USER_AGENT", "Haven-URL-check/1.0")
+if (_problem := validate_proxy_setting(FETCH_PROXY)) is not None:
+    raise ImproperlyConfigured(_problem)  # never quotes the value (it holds the password)
+# Empty: a current desktop browser's User-Agent (haven.fetching.policy.DEFAULT_USER_AGENT),
+# so that a host cannot answer 404 to Haven alone (cloaking) and have a removal confirmed.
+FETCH_USER_AGENT = env_str("HAVEN_FETCH_USER_AGENT", "")
+# The operator's own networks (CIDR) that fetches must never reach, on top of the policy.
+FETCH_EXTRA_FORBIDDEN_NETWORKS = env_list("HAVEN_FETCH_EXTRA_FORBIDDEN_NETWORKS", [])
+if (_problem := validate_networks(FETCH_EXTRA_FORBIDDEN_NETWORKS)) is not None:
+    raise ImproperlyConfigured("HAVEN_FETCH_EXTRA_FORBIDDEN_NETWORKS: " + _problem)
 # Test-only: networks (CIDR) the safety policy lets through, e.g. 127.0.0.1/32 for
 # local test servers. Production refuses any.
 FETCH_TEST_ALLOW_NETWORKS = env_list("HAVEN_FETCH_TEST_ALLOW_NETWORKS", [])

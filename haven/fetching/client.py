@@ -31,18 +31,18 @@ import ipaddress
 import logging
 import socket
 import ssl
-import threading
 import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
 
 from haven.fetching import policy, urls
 from haven.fetching.reasons import REASONS
-from haven.fetching.resolve import ResolveError, Resolver, SystemResolver
+from haven.fetching.resolve import ResolveError, Resolver, SystemResolver, resolve_within
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,22 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 GONE_STATUSES = {404: "not_found", 410: "gone", 451: "legal_block"}
 # The CONNECT answer from a proxy is a status line and a few headers.
 MAX_PROXY_ANSWER = 16 * 1024
+# A Location is kept in the redirect chain as received, up to this many characters.
+MAX_LOCATION = 4000
+
+# What a hostile server sends ends up in the database (PostgreSQL text and JSON cannot
+# hold NUL) and on staff pages: control characters other than tab become U+FFFD (line
+# breaks a space), and so do lone surrogates, which cannot be encoded as UTF-8.
+_UNPRINTABLE = (
+    {code: "\ufffd" for code in range(0x20) if code != 0x09}
+    | {0x0A: " ", 0x0D: " "}
+    | {code: "\ufffd" for code in range(0xD800, 0xE000)}
+)
+
+
+def clean_text(value: str) -> str:
+    """`value` without NUL, other control characters (tab aside) or lone surrogates."""
+    return value.translate(_UNPRINTABLE)
 
 
 @dataclass
@@ -100,7 +116,10 @@ class _Stop(Exception):
 
     def __init__(self, outcome: str, reason: str, detail: str = "") -> None:
         super().__init__(detail or reason)
-        self.outcome, self.reason, self.detail = outcome, reason, detail or REASONS[reason]
+        self.outcome, self.reason = outcome, reason
+        # Details often quote what the server or the address said ("The port “…” is
+        # not a number."): hostile text, cleaned before it goes anywhere.
+        self.detail = clean_text(detail or REASONS[reason])
 
 
 @dataclass
@@ -158,7 +177,7 @@ def fetch(
     except Exception as error:  # a bug, not the input: record it rather than lose the case
         log.exception("unexpected error fetching a reported address")
         result.outcome, result.reason = FAILED, "error"
-        result.detail = f"{type(error).__name__}: {error}"[:500]
+        result.detail = clean_text(f"{type(error).__name__}: {error}"[:500])
         result.body = b""
     result.redirects = [hop.as_dict() for hop in session.hops[:-1]]
     if session.hops:
@@ -184,7 +203,8 @@ class _Session:
         try:
             self.proxy = _parse_proxy(self.proxy_setting)
         except urls.BadUrl as error:
-            raise _Stop(FAILED, "proxy_error", f"FETCH_PROXY is not usable: {error}") from None
+            # A fixed sentence: it never quotes the setting, which holds the password.
+            raise _Stop(FAILED, "proxy_error", error.message) from None
 
     def run(self, url: str, result: Result) -> None:
         target = _parse(url, redirect=False)
@@ -200,14 +220,20 @@ class _Session:
             location = self.one_hop(target, hop, result)
             if location is None:
                 return
-            hop.location = location
+            hop.location = clean_text(location[:MAX_LOCATION])
             if len(self.hops) > self.limits.max_redirects:
                 raise _Stop(
                     FAILED,
                     "too_many_redirects",
                     f"More than {self.limits.max_redirects} redirects.",
                 )
-            target = _parse(urls.join(target.url, location), redirect=True)
+            try:
+                joined = urls.join(target.url, location)
+            except ValueError:  # "//[::1" and other Locations no URL parser can read
+                raise _Stop(
+                    FAILED, "bad_redirect", "The redirect's Location cannot be understood."
+                ) from None
+            target = _parse(joined, redirect=True)
 
     def one_hop(self, target: urls.Parsed, hop: Hop, result: Result) -> str | None:
         """One request; the Location to follow next, or None when the answer is final."""
@@ -228,8 +254,10 @@ class _Session:
             response = self.send(connection, target)
             hop.status = status = response.status
             result.status_code = status
-            result.headers = {k.lower(): v for k, v in response.getheaders()}
-            result.content_type = response.getheader("Content-Type", "")[:200]
+            result.headers = {
+                clean_text(name.lower()): clean_text(value) for name, value in response.getheaders()
+            }
+            result.content_type = clean_text(response.getheader("Content-Type", "")[:200])
             if status in REDIRECT_STATUSES:
                 location = response.getheader("Location")
                 if not location:
@@ -244,9 +272,8 @@ class _Session:
         if target.ip is not None:
             return [str(target.ip)]
         try:
-            addresses = _within(
-                lambda: self.resolver.resolve(target.host, target.port),
-                self.limits.remaining(),
+            addresses = resolve_within(
+                self.resolver, target.host, target.port, self.limits.remaining()
             )
         except ResolveError as error:
             if error.nxdomain:
@@ -336,7 +363,7 @@ class _Session:
                 self.method, target.target, skip_host=True, skip_accept_encoding=True
             )
             connection.putheader("Host", target.authority)
-            connection.putheader("User-Agent", settings.FETCH_USER_AGENT)
+            connection.putheader("User-Agent", policy.user_agent())
             connection.putheader("Accept", "*/*")
             connection.putheader("Accept-Encoding", "identity")
             connection.putheader("Connection", "close")
@@ -390,27 +417,6 @@ def _check_target(target: urls.Parsed) -> None:
         raise _Stop(REFUSED, "credentials")
     if not policy.port_allowed(target.port):
         raise _Stop(REFUSED, "forbidden_port", f"Port {target.port} is not used for web pages.")
-
-
-def _within(call: Callable[[], list[str]], seconds: float) -> list[str]:
-    """Run a resolver call, waiting no longer than `seconds` (getaddrinfo has no
-    timeout of its own: a slow name server must not hold the fetch past its deadline)."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:  # handed back to the caller's thread
-            outcome["error"] = error
-
-    worker = threading.Thread(target=run, name="haven-resolve", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise TimeoutError("resolution timed out")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 def _open(address: str, port: int, limits: _Limits) -> socket.socket:
@@ -583,12 +589,66 @@ def _decoder(encoding: str, max_bytes: int) -> Callable[[bytes], bytes] | None:
     return feed
 
 
+PROXY_FORM = "http://[user:password@]host:port"
+
+
 def _parse_proxy(proxy: str) -> tuple[str, int, str]:
-    """(host, port, Proxy-Authorization value) from http://[user:password@]host:port."""
-    parsed = urls.parse(proxy) if "://" in proxy else urls.parse("http://" + proxy)
+    """(host, port, Proxy-Authorization value) from http://[user:password@]host:port.
+
+    Raises BadUrl with a fixed sentence that never quotes the setting (it holds the
+    password). The user name and password are percent-decoded: a password with "/",
+    "#", "?", "@" or ":" is written percent-encoded, as in any URL."""
+    problem = validate_proxy_setting(proxy)
+    if problem is not None:
+        raise urls.BadUrl(problem, "bad_proxy")
+    parts = urlsplit(proxy)
     authorization = ""
-    head = proxy.split("://", 1)[-1].split("/", 1)[0]
-    if "@" in head:
-        credentials = head.rpartition("@")[0]
-        authorization = "Basic " + base64.b64encode(credentials.encode()).decode("ascii")
-    return parsed.host, parsed.port, authorization
+    if parts.username is not None:
+        credentials = unquote_to_bytes(parts.username) + b":"
+        credentials += unquote_to_bytes(parts.password or "")
+        authorization = "Basic " + base64.b64encode(credentials).decode("ascii")
+    return parts.hostname or "", parts.port or 80, authorization
+
+
+def validate_proxy_setting(value: str) -> str | None:
+    """Why the proxy setting `value` cannot be used, or None when it can (or is empty).
+
+    Also for the settings module, so that Haven refuses to start with a broken proxy
+    rather than fail every fetch. The sentences never quote the value. Only plain
+    http:// is accepted: Haven speaks to the proxy in clear, so an https:// setting
+    would send the password unencrypted to a proxy the operator expected TLS from."""
+    if not value:
+        return None
+    usable = f"HAVEN_FETCH_PROXY is not usable: write it as {PROXY_FORM}"
+    encoded = f"{usable}, with any / # ? @ : in the user name or password percent-encoded."
+    if not value.isascii() or any(ch.isspace() or not ch.isprintable() for ch in value):
+        return f"{usable}, without spaces or control characters."
+    if "://" not in value or value.partition("://")[0].lower() != "http":
+        return f"{usable}: only an http:// proxy is supported (not https://, nor SOCKS)."
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:  # a port that is not a number, an unclosed IPv6 bracket
+        return encoded
+    if parts.path not in ("", "/") or "?" in value or "#" in value:
+        return encoded
+    host = parts.hostname or ""
+    if not (_is_ip(host) or _is_host_name(host)):
+        return encoded
+    if port == 0:
+        return f"{usable}: the port must be between 1 and 65535."
+    return None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_host_name(text: str) -> bool:
+    allowed = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
+    labels = text.removesuffix(".").split(".")
+    return all(0 < len(label) <= 63 and set(label) <= allowed for label in labels)

@@ -42,6 +42,9 @@ class Fetch(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     # Every address the name resolved to, and the redirect chain, as followed.
     addresses = models.JSONField(default=list, blank=True)
+    # The address the final answer came from: where the content really is. Hosting uses
+    # it rather than resolving the name again (a hostile DNS could answer differently).
+    connected_address = models.GenericIPAddressField(null=True, blank=True)
     redirects = models.JSONField(default=list, blank=True)
     response_headers = models.JSONField(default=dict, blank=True)
     content_type = models.CharField(max_length=200, blank=True)

@@ -12,8 +12,17 @@ judged by the IPv4 address they carry: `::ffff:127.0.0.1` is loopback. NAT64 mat
 practice: on an IPv6-only network with DNS64, every IPv4-only site resolves to
 64:ff9b::/96, and those must work while `64:ff9b::a9fe:a9fe` (169.254.169.254) must not.
 
+`settings.FETCH_EXTRA_FORBIDDEN_NETWORKS` (CIDRs) adds the operator's own ranges — a
+public range of the hotline's or its hosting provider's that the fetcher must not reach
+either. They are forbidden whatever else is set, the test allow-list included.
+
 `settings.FETCH_TEST_ALLOW_NETWORKS` lets tests reach their own servers on 127.0.0.1;
 the settings module refuses to start in production with it set.
+
+`DEFAULT_USER_AGENT` is what fetches say they are when `settings.FETCH_USER_AGENT` is
+empty: a common desktop browser, because a host that recognises Haven's fetcher can
+answer it 404 while still serving everyone else (and so have a removal wrongly
+confirmed).
 """
 
 from __future__ import annotations
@@ -26,6 +35,14 @@ from django.conf import settings
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+# A current desktop browser (Chrome on Windows, in the reduced form Chrome sends). Keep
+# it recent when upgrading Haven: an old version is itself unusual enough to be noticed.
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36"
+)
+OPERATOR_REASON = "forbidden by the operator"
+
 # Most specific first: the first match names the reason.
 FORBIDDEN_NETWORKS: list[tuple[str, str]] = [
     # IPv4
@@ -34,6 +51,9 @@ FORBIDDEN_NETWORKS: list[tuple[str, str]] = [
     ("100.100.100.200/32", "cloud metadata service"),  # Alibaba Cloud
     ("100.64.0.0/10", "shared carrier-grade NAT"),
     ("127.0.0.0/8", "loopback"),
+    # Azure's WireServer and DNS: a public address, reachable only from inside Azure,
+    # that hands out VM configuration and extension settings.
+    ("168.63.129.16/32", "cloud platform service"),
     ("169.254.169.254/32", "cloud metadata service"),  # AWS, Azure, GCP, OpenStack…
     ("169.254.170.2/32", "cloud metadata service"),  # AWS ECS task credentials
     ("169.254.0.0/16", "link-local"),
@@ -92,6 +112,9 @@ def forbidden_reason(address: str | Address) -> str | None:
         ip = ipaddress.ip_address(address) if isinstance(address, str) else address
     except ValueError:
         return "not an IP address"
+    operator = _operator_forbidden(ip)
+    if operator:
+        return operator
     if _test_allowed(ip):
         return None
     return _classify(ip)
@@ -136,6 +159,42 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Addres
 def _networks(version: int) -> list[tuple[Network, str]]:
     parsed = [(ipaddress.ip_network(cidr), reason) for cidr, reason in FORBIDDEN_NETWORKS]
     return [(network, reason) for network, reason in parsed if network.version == version]
+
+
+def user_agent() -> str:
+    """The User-Agent fetches send: the setting, or a common browser's when it is empty."""
+    return getattr(settings, "FETCH_USER_AGENT", "") or DEFAULT_USER_AGENT
+
+
+def validate_networks(values: list[str] | tuple[str, ...]) -> str | None:
+    """Why a list of CIDRs cannot be used (for the settings module), or None."""
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            return f"{value!r} is not a network (write 203.0.113.0/24 or 2001:db8::/32)."
+    return None
+
+
+def _operator_forbidden(ip: Address) -> str | None:
+    extra = getattr(settings, "FETCH_EXTRA_FORBIDDEN_NETWORKS", None) or []
+    if not extra:
+        return None
+    networks = _extra_networks(tuple(extra))
+    if any(ip in network for network in networks):
+        return OPERATOR_REASON
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None and any(embedded[1] in network for network in networks):
+            return f"{OPERATOR_REASON} inside {embedded[0]}"
+    return None
+
+
+@lru_cache(maxsize=8)
+def _extra_networks(cidrs: tuple[str, ...]) -> list[Network]:
+    # Not strict: "10.1.2.3/8" forbids 10.0.0.0/8 — forbidding more is the safe reading.
+    # A value that is not a network raises, and the fetch fails as an error: closed.
+    return [ipaddress.ip_network(cidr, strict=False) for cidr in cidrs]
 
 
 def _test_allowed(ip: Address) -> bool:

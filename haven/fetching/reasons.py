@@ -30,5 +30,6 @@ REASONS = {
     "http_error": "The server refused the request.",
     "server_error": "The server reported an error (5xx).",
     "proxy_error": "The egress proxy did not connect to the server.",
+    "capture_error": "The content came back but could not be captured; only its hashes are kept.",
     "error": "Something unexpected went wrong while fetching.",
 }

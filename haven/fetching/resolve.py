@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class ResolveError(Exception):
@@ -65,6 +66,29 @@ class StaticResolver:
         if not addresses:
             raise ResolveError(f"The name {host} does not exist.", nxdomain=True)
         return _unique(addresses)
+
+
+def resolve_within(resolver: Resolver, host: str, port: int, seconds: float) -> list[str]:
+    """`resolver.resolve(host, port)`, waiting no longer than `seconds`: getaddrinfo has
+    no timeout of its own, and a slow name server must not hold a fetch or a hosting
+    look-up past its deadline. Raises TimeoutError when the answer is late (the lookup
+    goes on in a daemon thread and its answer is dropped)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = resolver.resolve(host, port)
+        except BaseException as error:  # handed back to the caller's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="haven-resolve", daemon=True)
+    worker.start()
+    worker.join(max(seconds, 0.0))
+    if worker.is_alive():
+        raise TimeoutError("resolution timed out")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 _NXDOMAIN_ERRORS = {

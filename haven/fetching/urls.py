@@ -74,6 +74,14 @@ def normalise(url: str) -> str:
 
 def parse(url: str) -> Parsed:
     """Split and canonicalise an http(s) address; raise BadUrl for anything else."""
+    try:
+        return _parse(url)
+    except UnicodeError:
+        # Lone surrogates ("\ud800") are text no encoding can carry: not an address.
+        raise BadUrl("The address contains characters that are not valid text.") from None
+
+
+def _parse(url: str) -> Parsed:
     if not isinstance(url, str):
         raise BadUrl("The address is not text.", "bad_url")
     if len(url) > MAX_RAW_LENGTH:
@@ -113,12 +121,17 @@ def parse(url: str) -> Parsed:
 
 
 def join(base: str, location: str) -> str:
-    """The address a redirect's Location header points to, relative to `base`."""
+    """The address a redirect's Location header points to, relative to `base`.
+
+    Raises BadUrl for a Location no URL parser can read (an unclosed IPv6 bracket…)."""
     text = _clean(location)
     if _SCHEME.match(text) and not _looks_like_host_port(text):
         return text
     head, sep, tail = text.partition("?")
-    return urljoin(base, head.replace("\\", "/") + sep + tail)
+    try:
+        return urljoin(base, head.replace("\\", "/") + sep + tail)
+    except ValueError:
+        raise BadUrl("The redirect's Location cannot be understood.", "bad_redirect") from None
 
 
 def _clean(url: str) -> str:
@@ -224,7 +237,7 @@ def _percent_decode_bytes(text: str) -> bytes:
             out.append(int(text[i + 1 : i + 3], 16))
             i += 3
         else:
-            out.extend(text[i].encode("utf-8"))
+            out.extend(text[i].encode("utf-8", "surrogatepass"))
             i += 1
     return bytes(out)
 

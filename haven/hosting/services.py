@@ -23,7 +23,7 @@ from django.utils import timezone
 from haven.audit.services import Actor, record
 from haven.fetching import urls
 from haven.fetching.models import Fetch
-from haven.fetching.resolve import ResolveError, Resolver, SystemResolver
+from haven.fetching.resolve import ResolveError, Resolver, SystemResolver, resolve_within
 from haven.hosting import cdn, directory, domains
 from haven.hosting.countries import CountryFact, CountrySource, default_source, is_country_code
 from haven.hosting.models import Hosting
@@ -32,6 +32,10 @@ from haven.reports.models import ReportUrl
 from haven.triage.actions import InvalidInput
 
 log = logging.getLogger(__name__)
+
+# A look-up resolves the name itself only when no fetch says where the page was; a slow
+# name server must not hold the job for ever (getaddrinfo has no timeout of its own).
+RESOLVE_TIMEOUT_SECONDS = 10.0
 
 # The facts a look-up fills in, and an analyst may correct.
 FIELDS = (
@@ -182,16 +186,32 @@ def _resolve(found: Findings, parsed: urls.Parsed, resolver: Resolver, fetch: Fe
     if parsed.ip is not None:
         found.addresses, found.addresses_source = [str(parsed.ip)], "address"
         return
-    try:
-        found.addresses, found.addresses_source = resolver.resolve(parsed.host, parsed.port), "dns"
+    captured = _fetched_addresses(fetch)
+    if captured:
+        # Where the fetcher really connected (and the other addresses it was given then),
+        # not a new DNS answer: a hostile name server could answer a second look-up with
+        # someone else's address and so choose whose abuse desk gets the notice.
+        found.addresses, found.addresses_source = captured, "capture"
         return
+    try:
+        found.addresses = resolve_within(
+            resolver, parsed.host, parsed.port, RESOLVE_TIMEOUT_SECONDS
+        )
+        found.addresses_source = "dns"
     except ResolveError as problem:
         found.problems.append(str(problem) if problem.nxdomain else f"DNS failed: {problem}")
-    captured = [a for a in (fetch.addresses if fetch is not None else []) if isinstance(a, str)]
-    if captured:
-        # The name no longer resolves (content gone, or DNS down): the addresses seen
-        # when the page was captured still say where it was.
-        found.addresses, found.addresses_source = captured, "capture"
+    except TimeoutError:
+        found.problems.append(
+            f"DNS failed: {parsed.host} did not resolve within {RESOLVE_TIMEOUT_SECONDS:g} seconds."
+        )
+
+
+def _fetched_addresses(fetch: Fetch | None) -> list[str]:
+    """The fetch's connected address first, then the other addresses the name had."""
+    if fetch is None:
+        return []
+    listed = [fetch.connected_address or "", *(fetch.addresses or [])]
+    return list(dict.fromkeys(a for a in listed if isinstance(a, str) and _is_ip(a)))
 
 
 def _rdap(
@@ -259,6 +279,14 @@ def _save(hosting: Hosting, found: Findings) -> Hosting:
 def _fit(name: str, value: str) -> str:
     limit = MAX_LENGTHS[name]
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _is_ip(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_public(address: str) -> bool:

@@ -19,6 +19,7 @@ FORBIDDEN = [
     ("169.254.169.254", "cloud metadata service", "v4-metadata-aws-gcp-azure"),
     ("169.254.170.2", "cloud metadata service", "v4-metadata-ecs"),
     ("100.100.100.200", "cloud metadata service", "v4-metadata-alibaba"),
+    ("168.63.129.16", "cloud platform service", "v4-azure-wireserver"),
     ("100.64.0.1", "shared carrier-grade NAT", "v4-cgnat"),
     ("100.127.255.254", "shared carrier-grade NAT", "v4-cgnat-top"),
     ("224.0.0.1", "multicast", "v4-multicast"),

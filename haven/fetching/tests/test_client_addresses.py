@@ -182,7 +182,14 @@ def test_ports_browsers_refuse_are_refused(port, resolver, allow_loopback, conne
 
 @pytest.mark.parametrize(
     "url",
-    ["http://exa mple.test/", "http://", "http://host.test:99999/", "http://☃.net/", "x" * 9000],
+    [
+        "http://exa mple.test/",
+        "http://",
+        "http://host.test:99999/",
+        "http://☃.net/",
+        "x" * 9000,
+        "http://a\ud800%41.test/",
+    ],
 )
 def test_malformed_addresses_fail_with_a_reason_and_nothing_is_resolved(url, resolver):
     result = fetch(url, resolver=resolver)
@@ -220,3 +227,12 @@ def test_a_slow_name_server_does_not_hold_the_fetch_past_its_deadline():
     result = fetch("http://slow.test/", resolver=Slow(), timeout=0.3)
     assert (result.outcome, result.reason) == ("failed", "timeout")
     assert time.monotonic() - started < 1.5
+
+
+def test_a_network_the_operator_forbids_is_refused_without_connecting(settings, connections):
+    settings.FETCH_EXTRA_FORBIDDEN_NETWORKS = ["93.184.215.0/24"]
+    resolver = StaticResolver({"site.test": ["93.184.215.14"]})
+    result = fetch("http://site.test/", resolver=resolver)
+    assert (result.outcome, result.reason) == ("refused", "forbidden_address")
+    assert "93.184.215.14 (forbidden by the operator)" in result.detail
+    assert connections == []

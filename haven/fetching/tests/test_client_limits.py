@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from haven.fetching import policy
 from haven.fetching.client import fetch
 from haven.fetching.tests import servers
 from haven.fetching.tests.servers import body
@@ -179,3 +180,12 @@ def test_head_requests_read_no_body(server, resolver, url):
     result = fetch(url(), resolver=resolver, method="HEAD")
     assert (result.outcome, result.body) == ("present", b"")
     assert server.requests[0].method == "HEAD"
+
+
+def test_without_a_configured_agent_the_request_looks_like_a_common_browser(
+    server, resolver, url, settings
+):
+    settings.FETCH_USER_AGENT = ""
+    server.route("/", body(b"ok"))
+    fetch(url(), resolver=resolver)
+    assert server.requests[0].headers["user-agent"] == policy.DEFAULT_USER_AGENT

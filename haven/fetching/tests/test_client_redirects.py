@@ -194,7 +194,8 @@ def test_a_redirect_without_a_location_fails_with_a_reason(server, resolver):
 
 
 @pytest.mark.parametrize(
-    "location", ["http://exa mple.test/", "http://host.test:99999/", "http://"]
+    "location",
+    ["http://exa mple.test/", "http://host.test:99999/", "http://", "//[::1", "http://[::1/"],
 )
 def test_a_malformed_redirect_fails_with_a_reason(origin, resolver, location):
     result = fetch(start(origin, location), resolver=resolver)
@@ -204,3 +205,10 @@ def test_a_malformed_redirect_fails_with_a_reason(origin, resolver, location):
 def test_a_redirect_to_a_name_that_does_not_exist_means_gone(origin, resolver):
     result = fetch(start(origin, "http://vanished.test/"), resolver=resolver)
     assert (result.outcome, result.reason) == ("gone", "nxdomain")
+
+
+def test_an_unreadable_location_is_a_bad_redirect_not_an_error(origin, resolver, connections):
+    result = fetch(start(origin, "//[::1"), resolver=resolver)
+    assert (result.outcome, result.reason) == ("failed", "bad_redirect")
+    assert result.detail == "The redirect's Location cannot be understood."
+    assert connections == ["127.0.0.1"]

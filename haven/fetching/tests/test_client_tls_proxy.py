@@ -1,9 +1,11 @@
 """HTTPS to the checked address with the certificate checked against the name, and the
 egress proxy asked to connect to the checked address only."""
 
+import base64
+
 import pytest
 
-from haven.fetching.client import fetch
+from haven.fetching.client import fetch, validate_proxy_setting
 from haven.fetching.resolve import StaticResolver
 from haven.fetching.tests.servers import ConnectProxy, Server, body, redirect, tls_files
 
@@ -144,3 +146,88 @@ def test_proxy_credentials_go_to_the_proxy_only(server, proxy, resolver):
     )
     assert proxy.requests[0].headers["proxy-authorization"].startswith("Basic ")
     assert "proxy-authorization" not in server.requests[0].headers
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "http://haven:S3cret/pw@proxy.internal:3128",
+        "http://haven:abc#defSECRET@proxy:3128",
+        "http://haven:pa?ssSECRET@proxy:3128",
+        "http://haven:SECRET@proxy:port",
+        "http://haven:SECRET@[::1:3128",
+        "http://haven:SECRET@pro xy:3128",
+    ],
+)
+def test_a_broken_proxy_setting_never_shows_any_of_its_password(server, resolver, setting):
+    result = fetch(f"http://host.test:{server.port}/", resolver=resolver, proxy=setting)
+    assert (result.outcome, result.reason) == ("failed", "proxy_error")
+    for secret in ("S3cret", "pw@", "SECRET", "abc", "pa?", "haven", "proxy:"):
+        assert secret not in result.detail
+    assert "http://[user:password@]host:port" in result.detail
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("scheme", ["https", "socks5", "HTTPS"])
+def test_only_a_plain_http_proxy_is_accepted_so_credentials_never_go_out_unexpectedly_clear(
+    server, proxy, resolver, scheme
+):
+    result = fetch(
+        f"http://host.test:{server.port}/",
+        resolver=resolver,
+        proxy=f"{scheme}://haven:TopSecret@127.0.0.1:{proxy.port}",
+    )
+    assert (result.outcome, result.reason) == ("failed", "proxy_error")
+    assert "only an http:// proxy" in result.detail and "TopSecret" not in result.detail
+    assert proxy.accepted == 0
+
+
+def test_percent_encoded_proxy_credentials_are_decoded(server, proxy, resolver):
+    server.route("/", body(b"ok"))
+    result = fetch(
+        f"http://host.test:{server.port}/",
+        resolver=resolver,
+        proxy=f"http://egress%40hotline:p%40ss%2Fw%23rd%3F%3A@127.0.0.1:{proxy.port}",
+    )
+    assert result.outcome == "present"
+    sent = proxy.requests[0].headers["proxy-authorization"]
+    assert base64.b64decode(sent.removeprefix("Basic ")) == b"egress@hotline:p@ss/w#rd?:"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "",
+        "http://proxy.internal:3128",
+        "http://proxy.internal:3128/",
+        "http://haven:s3cret@proxy.internal:3128",
+        "http://haven:p%2Fw%23@10.0.0.5:3128",
+        "http://[fd00::5]:3128",
+        "HTTP://proxy.internal",
+    ],
+)
+def test_usable_proxy_settings_pass_validation(setting):
+    assert validate_proxy_setting(setting) is None
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "proxy.internal:3128",
+        "https://proxy.internal:3128",
+        "socks5://proxy.internal:1080",
+        "http://haven:S3cret/pw@proxy.internal:3128",
+        "http://proxy.internal:3128/path",
+        "http://proxy.internal:3128?x",
+        "http://proxy.internal:99999",
+        "http://proxy.internal:0",
+        "http://:3128",
+        "http://pro_xy!.internal:3128",
+        "http://proxy.internal:3128\nX-Injected: 1",
+        "http://prøxy.internal:3128",
+    ],
+)
+def test_unusable_proxy_settings_are_explained_without_quoting_them(setting):
+    problem = validate_proxy_setting(setting)
+    assert problem and problem.startswith("HAVEN_FETCH_PROXY is not usable")
+    assert "proxy.internal" not in problem and "S3cret" not in problem

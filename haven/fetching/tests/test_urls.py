@@ -125,6 +125,10 @@ def test_numeric_host_spellings_are_read_as_the_address_a_browser_would_contact(
         ("mailto:abuse@example.com", "unsupported_scheme"),
         ("dict://example.com:11211/", "unsupported_scheme"),
         ("ldap://example.com/", "unsupported_scheme"),
+        # Lone surrogates are not text any encoding can carry.
+        ("http://a\ud800%41.test/", "bad_host"),
+        ("http://a.test/?q=\ud800", "bad_url"),
+        ("http://\udcff.test/", "bad_idn"),
     ],
 )
 def test_malformed_addresses_are_refused_with_a_code_and_a_sentence(raw, code):
@@ -169,3 +173,10 @@ def test_normalising_twice_changes_nothing():
 )
 def test_redirect_locations_are_resolved_against_the_current_address(location, resolved):
     assert join("http://host.test/a/b", location) == resolved
+
+
+@pytest.mark.parametrize("location", ["//[::1", "/\\[::1", "//[v1.x"])
+def test_a_location_no_parser_can_read_raises_bad_url(location):
+    with pytest.raises(BadUrl) as refused:
+        join("http://host.test/a", location)
+    assert refused.value.code == "bad_redirect"
