@@ -1,25 +1,28 @@
-from django.test import Client
+"""Refusals read right for who meets them: staff keep their navigation, the public gets
+the emergency numbers."""
+
+from django.urls import reverse
+
+from conftest import verified_client
+
+POLICY = reverse("takedown:policy")
 
 
-def test_a_missing_page_is_haven_s_own_with_the_emergency_number(client, settings, db):
-    settings.DEBUG = False
-    response = client.get("/no-such-page/")
-    body = response.content.decode()
-    assert response.status_code == 404
-    assert "Page not found" in body and settings.EMERGENCY_NUMBER in body
+def test_staff_refused_a_page_keep_the_staff_navigation_and_no_public_banner(analyst_client):
+    response = analyst_client.get(POLICY)
 
-
-def test_a_form_sent_without_its_cookie_explains_what_to_do(organisation, settings):
-    settings.DEBUG = False
-    strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/report/", {"category": "bullying", "description": "help"})
-    body = response.content.decode()
+    html = response.content.decode()
     assert response.status_code == 403
-    assert "was not sent" in body and "cookies" in body
-    assert settings.EMERGENCY_NUMBER in body
+    assert "You cannot open this page" in html
+    assert 'class="staff-nav"' in html
+    assert 'class="emergency"' not in html
 
 
-def test_error_pages_are_translated(client, settings, db):
-    settings.DEBUG = False
-    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="fr")
-    assert 'lang="fr"' in response.content.decode()
+def test_anyone_but_staff_refused_a_page_sees_the_public_page_with_emergency_numbers(
+    client, partner
+):
+    response = verified_client(client, partner).get(POLICY)
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert 'class="emergency"' in html and 'class="staff-nav"' not in html

@@ -53,11 +53,12 @@ class Command(BaseCommand):
             queues = "celery" if matchers else "celery,match"
             commands += [_worker_command(n, queues) for n in range(options["worker_processes"])]
             commands += [_worker_command(n, "match", role="matcher") for n in range(matchers)]
-        children = [subprocess.Popen(commands[0], env=_child_env())]
+        env = _child_env(options)
+        children = [subprocess.Popen(commands[0], env=env)]
         # Workers run at a lower priority: people waiting on a page or an API call come
         # first, and background hashing catches up whenever the web is quiet.
         children += [
-            subprocess.Popen(command, env=_child_env(), preexec_fn=_background_priority)
+            subprocess.Popen(command, env=env, preexec_fn=_background_priority)
             for command in commands[1:]
         ]
         address = f"http://{options['host']}:{options['port']}/"
@@ -106,9 +107,12 @@ def _bin(name: str) -> str:
     return os.path.join(os.path.dirname(sys.executable), name)
 
 
-def _child_env() -> dict:
+def _child_env(options) -> dict:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    # Links in e-mails to hosts and partners (answer and acknowledgement links) point
+    # at this server unless the operator says where Haven is reachable from outside.
+    env.setdefault("HAVEN_PUBLIC_BASE_URL", f"http://{options['host']}:{options['port']}")
     return env
 
 
