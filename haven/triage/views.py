@@ -109,7 +109,7 @@ def classify(request, reference):
             actions.classify(
                 report, data["category"], data["severity"], request.user, actor=_actor(request)
             )
-            return _done(request, report, "Classification saved.")
+            return _done(request, report, "Category and severity saved.")
     return _invalid(request, report, "classify", form)
 
 

@@ -61,8 +61,8 @@ def test_an_analyst_signs_in_and_takes_a_child_in_danger_from_queue_to_closed(
     classify = page.locator("#form-classify")
     classify.get_by_label("Category").select_option(Category.DANGER_NOW)
     classify.get_by_label("Critical").check()
-    classify.get_by_role("button", name="Save classification").click()
-    done(page, "Classification saved.")
+    classify.get_by_role("button", name="Save category and severity").click()
+    done(page, "Category and severity saved.")
 
     action = page.locator("#form-action")
     action.get_by_label("Referred to police").check()
