@@ -320,6 +320,9 @@ IP_COUNTRY_OVERRIDES_FILE = env_str("HAVEN_IP_COUNTRY_OVERRIDES_FILE", "")
 
 # Notice and takedown (haven.takedown): how often the scheduler looks for due work.
 TAKEDOWN_SCHEDULER_SECONDS = env_float("HAVEN_TAKEDOWN_SCHEDULER_SECONDS", 60.0)
+# Allow plain-http notice APIs (the Bearer token then travels in clear): tests and
+# closed networks only.
+TAKEDOWN_API_ALLOW_HTTP = env_bool("HAVEN_TAKEDOWN_API_ALLOW_HTTP", False)
 # Where referral acknowledgement links point (https://haven.example.org).
 PUBLIC_BASE_URL = env_str("HAVEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -3,24 +3,27 @@ registrar a domain is registered through.
 
 RDAP (RFC 9082/9083) is the JSON successor of WHOIS. The default base URL,
 https://rdap.org/, redirects each query to the registry that holds the answer (a RIR for
-addresses, a TLD registry for domains). Every request is bounded: a timeout for the
-whole exchange, a size cap, at most three redirects, http(s) only. Any failure raises
-`RdapError` with a sentence for people; the caller then falls back to the operator's
-directory.
+addresses, a TLD registry for domains). Every request goes through
+`haven.fetching.outbound`: the address policy of the fetcher for the base URL and for
+every redirect (a registry cannot send Haven to its own network), https only unless the
+base URL itself is plain http (and never from https to http), one deadline for the whole
+exchange (headers and body included), a size cap, at most three redirects. Any failure
+raises `RdapError` with a sentence for people; the caller then falls back to the
+operator's directory.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
-import time
+import ssl
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
-import requests
-import urllib3
 from django.conf import settings
+
+from haven.fetching import outbound
+from haven.fetching.resolve import Resolver
 
 MAX_BYTES = 1024 * 1024
 MAX_REDIRECTS = 3
@@ -66,7 +69,7 @@ class RdapClient(Protocol):
 
 
 class HttpRdap:
-    """RDAP over HTTP(S) with requests, following redirects itself so each is checked."""
+    """RDAP over HTTP(S) through `haven.fetching.outbound`, which checks every redirect."""
 
     def __init__(
         self,
@@ -76,16 +79,19 @@ class HttpRdap:
         max_bytes: int = MAX_BYTES,
         max_redirects: int = MAX_REDIRECTS,
         proxy: str = "",
+        resolver: Resolver | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
-        self.session = requests.Session()
-        # Environment proxies and .netrc credentials must not apply behind our back.
-        self.session.trust_env = False
-        if proxy:
-            self.session.proxies = {"http": proxy, "https": proxy}
+        self.proxy = proxy
+        self.resolver = resolver
+        self.ssl_context = ssl_context
+        # An operator who points HAVEN_RDAP_URL at a plain-http server (a local mirror,
+        # tests) allows http for that chain; from https, http is never followed.
+        self.allow_http = self.base_url.lower().startswith("http://")
 
     def ip(self, address: str) -> IpNetwork:
         try:
@@ -98,69 +104,52 @@ class HttpRdap:
         return parse_domain(self.get(f"domain/{quote(name.lower().rstrip('.'), safe='')}"))
 
     def get(self, path: str) -> dict[str, Any]:
-        url = urljoin(self.base_url, path)
-        deadline = time.monotonic() + self.timeout
-        for _ in range(self.max_redirects + 1):
-            _check_scheme(url)
-            response = self._request(url, deadline)
-            with response:
-                if response.is_redirect:
-                    location = response.headers.get("location", "")
-                    if not location:
-                        raise RdapError("RDAP answered with a redirect to nowhere.")
-                    url = urljoin(url, location)
-                    continue
-                return self._read(response, deadline)
-        raise RdapError(f"RDAP redirected more than {self.max_redirects} times.")
-
-    def _request(self, url: str, deadline: float) -> requests.Response:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise RdapError(f"RDAP did not answer within {self.timeout:g} seconds.")
         try:
-            return self.session.get(
-                url,
+            response = outbound.get_json(
+                urljoin(self.base_url, path),
                 headers={"Accept": ACCEPT, "User-Agent": USER_AGENT},
-                timeout=(min(remaining, self.timeout), min(remaining, self.timeout)),
-                allow_redirects=False,
-                stream=True,
+                timeout=self.timeout,
+                connect_timeout=self.timeout,
+                max_bytes=self.max_bytes,
+                max_redirects=self.max_redirects,
+                allow_http=self.allow_http,
+                proxy=self.proxy,
+                resolver=self.resolver,
+                ssl_context=self.ssl_context,
             )
-        except requests.Timeout:
-            raise RdapError(f"RDAP did not answer within {self.timeout:g} seconds.") from None
-        except requests.RequestException as error:
-            raise RdapError(f"RDAP could not be reached ({_short(error)}).") from None
+        except outbound.OutboundError as error:
+            raise RdapError(self._sentence(error)) from None
+        return self._read(response)
 
-    def _read(self, response: requests.Response, deadline: float) -> dict[str, Any]:
-        if response.status_code == 404:
+    def _sentence(self, error: outbound.OutboundError) -> str:
+        reason = error.reason
+        if reason == "timeout":
+            return f"RDAP did not answer within {self.timeout:g} seconds."
+        if reason == "too_large":
+            return f"The RDAP answer is larger than {self.max_bytes:,} bytes."
+        if reason == "too_many_redirects":
+            return f"RDAP redirected more than {self.max_redirects} times."
+        if reason == "redirect_loop":
+            return "RDAP redirected in a loop."
+        if reason == "unsupported_scheme":
+            return "RDAP redirected to an address that is not http(s)."
+        if reason == "bad_redirect":
+            return f"RDAP answered with an unusable redirect ({_short(str(error))})."
+        if error.refused:
+            return f"RDAP look-up stopped: {_short(str(error))}"
+        if reason in ("connection_reset", "bad_response"):
+            return f"The RDAP answer was cut off ({_short(str(error))})."
+        return f"RDAP could not be reached ({_short(str(error))})."
+
+    def _read(self, response: outbound.Response) -> dict[str, Any]:
+        if response.status == 404:
             raise RdapError("RDAP has no record for this.")
-        if response.status_code == 429:
+        if response.status == 429:
             raise RdapError("RDAP refused: too many look-ups (rate limited); try later.")
-        if response.status_code != 200:
-            raise RdapError(f"RDAP answered with HTTP {response.status_code}.")
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise RdapError(f"The RDAP answer is larger than {self.max_bytes:,} bytes.")
-        body = bytearray()
-        too_slow = RdapError(f"RDAP did not answer within {self.timeout:g} seconds.")
+        if response.status != 200:
+            raise RdapError(f"RDAP answered with HTTP {response.status}.")
         try:
-            while True:
-                # read1 returns whatever one socket read brings, so a server that trickles
-                # a byte at a time cannot keep us past the deadline (read() would wait to
-                # fill the chunk).
-                chunk = response.raw.read1(16384, decode_content=True)
-                if not chunk:
-                    break
-                body += chunk
-                if len(body) > self.max_bytes:
-                    raise RdapError(f"The RDAP answer is larger than {self.max_bytes:,} bytes.")
-                if time.monotonic() > deadline:
-                    raise too_slow
-        except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
-            raise too_slow from None
-        except (urllib3.exceptions.HTTPError, OSError) as error:
-            raise RdapError(f"The RDAP answer was cut off ({_short(error)}).") from None
-        try:
-            data = json.loads(bytes(body))
+            data = response.json()
         except ValueError:
             raise RdapError("The RDAP answer is not valid JSON.") from None
         if not isinstance(data, dict):
@@ -168,14 +157,8 @@ class HttpRdap:
         return data
 
 
-def _check_scheme(url: str) -> None:
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise RdapError("RDAP redirected to an address that is not http(s).")
-
-
-def _short(error: Exception) -> str:
-    text = str(error)
-    return text if len(text) <= 120 else text[:117] + "…"
+def _short(text: str) -> str:
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def default_client() -> RdapClient | None:

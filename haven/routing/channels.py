@@ -4,19 +4,21 @@ Each channel either delivers or raises `DeliveryFailed` with a sentence an analy
 act on (never a secret). E-mail carries a readable summary, the acknowledgement link and
 the evidence package as a JSON attachment. The API channel submits the report to the
 partner's Haven through its report API, exactly as any partner service would: the
-partner's answer (its reference) is the acknowledgement of receipt.
+partner's answer (its reference) is the acknowledgement of receipt. That call goes
+through `haven.fetching.outbound`: https only (unless `ROUTING_ALLOW_HTTP`), the address
+policy of the fetcher, no redirects followed, one deadline and a size cap on the answer.
 """
 
 import json
 import logging
 from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import URLValidator
 
+from haven.fetching import outbound
 from haven.routing import config
 from haven.routing.credentials import TokenUnreadable, unseal_token
 from haven.routing.models import Referral, ReferralKind
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 API_MAX_URLS = 50
 API_MAX_HASH_SETS = 100
 API_MAX_URL_LENGTH = 2048
+# The report API answers with a reference or an error: a few hundred bytes.
+API_MAX_ANSWER_BYTES = 256 * 1024
 ERROR_LENGTH = 300
 _WEB_URL = URLValidator(schemes=["http", "https"])
 SUBJECTS: dict[str, str] = {
@@ -176,24 +180,36 @@ def submit_to_haven(referral: Referral) -> str:
         raise DeliveryFailed(str(exc).capitalize() + ".") from exc
     timeout = config.api_timeout()
     try:
-        response = requests.post(
+        # A redirect is not followed (it would carry the report and the token
+        # elsewhere): it comes back as a 3xx answer, reported below.
+        response = outbound.post_json(
             endpoint,
-            json=api_submission(referral),
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            api_submission(referral),
+            headers={"Authorization": f"Bearer {token}"},
             timeout=timeout,
-            # A redirect would carry the report (and, same-host, the token) elsewhere.
-            allow_redirects=False,
+            connect_timeout=min(timeout, outbound.CONNECT_TIMEOUT_SECONDS),
+            max_bytes=API_MAX_ANSWER_BYTES,
+            allow_http=config.http_allowed(),
         )
-    except requests.Timeout as exc:
-        raise DeliveryFailed(
-            f"The partner's Haven did not answer within {timeout:g} seconds; retry later."
-        ) from exc
-    except requests.RequestException as exc:
-        raise DeliveryFailed(
-            f"Could not connect to the partner's Haven at {_host(endpoint)} "
-            f"({type(exc).__name__}); check its API address, then retry."
-        ) from exc
+    except outbound.OutboundError as exc:
+        raise DeliveryFailed(_api_failure(exc, endpoint, timeout)) from exc
     return _reference_from(response)
+
+
+def _api_failure(error: outbound.OutboundError, endpoint: str, timeout: float) -> str:
+    if error.reason == "timeout":
+        return f"The partner's Haven did not answer within {timeout:g} seconds; retry later."
+    if error.refused:
+        return (
+            f"The partner's Haven address was refused and nothing was sent: {error} "
+            "Correct it in the directory."
+        )
+    if error.reason == "too_large":
+        return f"The partner's Haven answered too much: {error} Check its API address."
+    return (
+        f"Could not connect to the partner's Haven at {_host(endpoint)}: {error} "
+        "Check its API address, then retry."
+    )
 
 
 def reports_endpoint(api_url: str) -> str:
@@ -270,8 +286,8 @@ def _is_web_url(url: str) -> bool:
     return True
 
 
-def _reference_from(response: requests.Response) -> str:
-    code = response.status_code
+def _reference_from(response: outbound.Response) -> str:
+    code = response.status
     if code in (200, 201):
         try:
             reference = response.json()["reference"]
@@ -300,7 +316,7 @@ def _reference_from(response: requests.Response) -> str:
     )
 
 
-def _api_error(response: requests.Response) -> str:
+def _api_error(response: outbound.Response) -> str:
     try:
         error = response.json()["error"]
         text = f"{error.get('message', '')} {json.dumps(error.get('fields', {}))}"
@@ -310,4 +326,4 @@ def _api_error(response: requests.Response) -> str:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).netloc
+    return urlsplit(url).netloc.rpartition("@")[2]  # never a password

@@ -16,22 +16,27 @@ it (see docs/takedown.md):
      "classification": [{"scheme": "INTERPOL", "label": "Baseline"}, …],
      "reply_url": "https://…/takedown/answer/…/"}
 
-Any 2xx answer means delivered. No material is ever attached, by any channel.
+Any 2xx answer means delivered. No material is ever attached, by any channel. The call
+goes through `haven.fetching.outbound`: https only (unless `TAKEDOWN_API_ALLOW_HTTP`), the
+address policy of the fetcher, no redirects followed, one deadline and a size cap on the
+answer.
 """
 
 import smtplib
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import requests
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMessage, get_connection
 
+from haven.fetching import outbound
 from haven.takedown.seams import ContactLike
 
 # Seconds to wait for a mail server or a host's API before calling the notice failed.
 SEND_TIMEOUT_SECONDS = 30
 API_CONNECT_TIMEOUT_SECONDS = 10
+# A host's answer is only looked at for its status; more than this is not a notice API.
+API_MAX_ANSWER_BYTES = 64 * 1024
 ERROR_MAX_LENGTH = 300
 
 
@@ -100,19 +105,42 @@ class ApiChannel:
 
     def send(self, notice: OutgoingNotice, contact: ContactLike) -> None:
         try:
-            response = requests.post(
+            # A redirect is not followed (it would carry the token elsewhere): it comes
+            # back as a 3xx answer, which is not a delivery.
+            response = outbound.post_json(
                 contact.recipient,
-                json=notice.payload(),
+                notice.payload(),
                 headers={"Authorization": f"Bearer {contact.api_token}"},
-                timeout=(API_CONNECT_TIMEOUT_SECONDS, SEND_TIMEOUT_SECONDS),
-                # A redirect would carry the token somewhere else: refuse to follow.
-                allow_redirects=False,
+                timeout=SEND_TIMEOUT_SECONDS,
+                connect_timeout=API_CONNECT_TIMEOUT_SECONDS,
+                max_bytes=API_MAX_ANSWER_BYTES,
+                allow_http=api_http_allowed(),
             )
-        except requests.RequestException as error:
-            raise DeliveryFailed(f"The host's API could not be reached: {error}") from error
-        with response:
-            if not 200 <= response.status_code < 300:
-                raise DeliveryFailed(f"The host's API answered HTTP {response.status_code}.")
+        except outbound.OutboundError as error:
+            raise DeliveryFailed(_api_failure(error)) from error
+        if not 200 <= response.status < 300:
+            raise DeliveryFailed(f"The host's API answered HTTP {response.status}.")
+
+
+def api_http_allowed() -> bool:
+    """Whether a notice API may be called over plain http, which would carry the token
+    in clear (HAVEN_TAKEDOWN_API_ALLOW_HTTP: tests and closed networks only)."""
+    return bool(getattr(settings, "TAKEDOWN_API_ALLOW_HTTP", False))
+
+
+def _api_failure(error: outbound.OutboundError) -> str:
+    if error.reason in ("not_https", "insecure_redirect"):
+        return (
+            f"The host's notice API was not called: {error} Its address must start with "
+            "https://; correct it in the hosting directory."
+        )
+    if error.refused:
+        return f"The host's notice API was not called: {error} Correct it in the directory."
+    if error.reason == "timeout":
+        return f"The host's API did not answer within {SEND_TIMEOUT_SECONDS:g} seconds."
+    if error.reason == "too_large":
+        return f"The host's API answer was too large: {error}"
+    return f"The host's API could not be reached: {error}"
 
 
 @dataclass

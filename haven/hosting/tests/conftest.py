@@ -41,6 +41,8 @@ def resolver():
 @pytest.fixture
 def rdap_server(settings):
     server = FakeRdapServer()
+    # The fake server is on 127.0.0.1, which the address policy refuses but for this.
+    settings.FETCH_TEST_ALLOW_NETWORKS = ["127.0.0.1/32"]
     settings.RDAP_URL = server.url
     settings.RDAP_TIMEOUT_SECONDS = 2.0
     yield server

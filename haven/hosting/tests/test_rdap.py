@@ -2,9 +2,20 @@
 every way a server can fail it."""
 
 import json
+import socket
+import time
 
 import pytest
 
+from haven.fetching.resolve import StaticResolver
+from haven.fetching.tests.servers import (
+    ConnectProxy,
+    Server,
+    body,
+    redirect,
+    tls_files,
+    trickle_headers,
+)
 from haven.hosting.rdap import (
     DomainRegistration,
     HttpRdap,
@@ -123,9 +134,13 @@ def test_a_declared_huge_answer_is_refused_before_reading(rdap_server):
         client(rdap_server, max_bytes=100).ip("192.0.2.1")
 
 
-def test_an_unreachable_server_is_a_clear_error():
+def test_an_unreachable_server_is_a_clear_error(settings):
+    settings.FETCH_TEST_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]  # nothing listens there once closed
     with pytest.raises(RdapError, match="could not be reached"):
-        HttpRdap("http://127.0.0.1:9/", timeout=1).ip("192.0.2.1")
+        HttpRdap(f"http://127.0.0.1:{port}/", timeout=1).ip("192.0.2.1")
 
 
 def test_rdap_is_off_when_its_url_is_empty(settings):
@@ -170,3 +185,108 @@ def test_a_compressed_answer_is_read(rdap_server):
     body = gzip.compress(json.dumps(RIPE_NETWORK).encode())
     rdap_server.routes["/ip/193.0.6.139"] = Answer(raw=body, headers={"Content-Encoding": "gzip"})
     assert client(rdap_server).ip("193.0.6.139").abuse_email == "abuse@ripe.net"
+
+
+# --- Where RDAP may lead ---------------------------------------------------------------
+
+
+@pytest.fixture
+def inside():
+    """A server on 127.0.0.2, which the test allow-list (127.0.0.1/32) does not open."""
+    listener = socket.create_server(("127.0.0.2", 0))
+    listener.settimeout(2)
+    yield listener
+    listener.close()
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://127.0.0.2:{port}/latest/meta-data/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5:9200/",
+        "http://[::1]:{port}/",
+    ],
+)
+def test_a_redirect_to_an_internal_address_is_refused_before_any_request(
+    rdap_server, inside, location
+):
+    port = inside.getsockname()[1]
+    rdap_server.routes["/ip/8.8.8.8"] = Answer(redirect=location.format(port=port))
+    with pytest.raises(RdapError, match="must not contact"):
+        client(rdap_server).ip("8.8.8.8")
+    inside.settimeout(0.05)
+    with pytest.raises(TimeoutError):
+        inside.accept()  # nobody came
+
+
+def test_an_rdap_base_url_on_an_internal_address_is_refused(settings):
+    settings.FETCH_TEST_ALLOW_NETWORKS = []
+    with pytest.raises(RdapError, match=r"look-up stopped: .*loopback"):
+        HttpRdap("http://127.0.0.1:8080/", timeout=1).ip("8.8.8.8")
+
+
+@pytest.fixture
+def tls(tmp_path):
+    return tls_files(tmp_path, ["rdap.registry.test"])
+
+
+def test_an_https_registry_cannot_redirect_to_plain_http(rdap_server, tls):
+    secure = Server(tls=tls.server_context())
+    secure.route("/ip/8.8.8.8", redirect(f"{rdap_server.url}ip/8.8.8.8"))
+    rdap_server.routes["/ip/8.8.8.8"] = Answer(body=ARIN_NETWORK)
+    try:
+        rdap = HttpRdap(
+            f"https://rdap.registry.test:{secure.port}/",
+            timeout=2,
+            resolver=StaticResolver({"rdap.registry.test": ["127.0.0.1"]}),
+            ssl_context=tls.client_context(),
+        )
+        with pytest.raises(RdapError, match="from https to plain http"):
+            rdap.ip("8.8.8.8")
+        assert len(secure.requests) == 1 and rdap_server.requests == []
+    finally:
+        secure.stop()
+
+
+def test_an_https_registry_is_reached_on_the_checked_address_with_its_name(tls, settings):
+    settings.FETCH_TEST_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    secure = Server({"/ip/": body(json.dumps(ARIN_NETWORK).encode())}, tls=tls.server_context())
+    try:
+        rdap = HttpRdap(
+            f"https://rdap.registry.test:{secure.port}/",
+            timeout=2,
+            resolver=StaticResolver({"rdap.registry.test": ["127.0.0.1"]}),
+            ssl_context=tls.client_context(),
+        )
+        assert rdap.ip("8.8.8.8").owner == "Google LLC"
+        [request] = secure.requests
+        assert request.headers["host"] == f"rdap.registry.test:{secure.port}"
+        assert request.headers["accept"].startswith("application/rdap+json")
+    finally:
+        secure.stop()
+
+
+def test_a_server_that_trickles_its_headers_is_stopped_at_the_deadline(settings):
+    settings.FETCH_TEST_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    slow = Server({"/": trickle_headers(0.05)})
+    try:
+        started = time.monotonic()
+        with pytest.raises(RdapError, match=r"did not answer within 0\.5 seconds"):
+            HttpRdap(f"http://127.0.0.1:{slow.port}/", timeout=0.5).ip("8.8.8.8")
+        assert time.monotonic() - started < 1.5
+    finally:
+        slow.stop()
+
+
+def test_rdap_goes_through_the_egress_proxy_to_the_checked_address(rdap_server, settings):
+    proxy = ConnectProxy()
+    try:
+        settings.FETCH_PROXY = f"http://127.0.0.1:{proxy.port}"
+        rdap_server.routes["/ip/8.8.8.8"] = Answer(body=ARIN_NETWORK)
+        rdap = default_client()
+        assert rdap is not None and rdap.ip("8.8.8.8").owner == "Google LLC"
+        [connect] = proxy.requests
+        assert connect.method == "CONNECT" and connect.target.startswith("127.0.0.1:")
+    finally:
+        proxy.stop()

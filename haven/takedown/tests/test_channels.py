@@ -2,14 +2,18 @@
 host's notice API (a real HTTP server on 127.0.0.1)."""
 
 import json
+import socket
 import socketserver
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
 
-from haven.takedown import seams, services
+from haven.fetching.resolve import StaticResolver
+from haven.fetching.tests.servers import Server, body
+from haven.takedown import channels, seams, services
 from haven.takedown.channels import (
     ApiChannel,
     DeliveryFailed,
@@ -166,8 +170,9 @@ def test_an_unreachable_smtp_server_is_a_delivery_failure(settings):
 class NoticeApi:
     """A host's notice endpoint on 127.0.0.1 that answers `status` and keeps requests."""
 
-    def __init__(self, status: int = 202):
-        self.status, self.requests = status, []
+    def __init__(self, status: int = 202, location: str = ""):
+        self.status, self.location = status, location
+        self.requests: list[tuple[dict, dict]] = []
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -175,6 +180,8 @@ class NoticeApi:
                 length = int(self.headers.get("Content-Length", 0))
                 api.requests.append((dict(self.headers), json.loads(self.rfile.read(length))))
                 self.send_response(api.status)
+                if api.location:
+                    self.send_header("Location", api.location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -199,10 +206,23 @@ class NoticeApi:
 
 
 @pytest.fixture
-def notice_api():
+def local_http(settings):
+    """Plain http to 127.0.0.1, for these tests only: real notice APIs are https and public."""
+    settings.TAKEDOWN_API_ALLOW_HTTP = True
+    settings.FETCH_TEST_ALLOW_NETWORKS = ["127.0.0.1/32"]
+
+
+@pytest.fixture
+def notice_api(local_http):
     api = NoticeApi()
     yield api
     api.stop()
+
+
+def _dead_port() -> int:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return free.getsockname()[1]
 
 
 def test_the_api_channel_posts_the_documented_json_with_the_hosts_token(notice_api):
@@ -232,10 +252,102 @@ def test_an_api_answer_other_than_2xx_is_a_delivery_failure(notice_api, status):
         ApiChannel().send(NOTICE, contact)
 
 
-def test_an_unreachable_api_is_a_delivery_failure():
-    contact = Contact("api", "http://127.0.0.1:1/notices", "Gone Hosting", "en", "token")
+def test_an_unreachable_api_is_a_delivery_failure(local_http):
+    contact = Contact("api", f"http://127.0.0.1:{_dead_port()}/notices", "Gone", "en", "token")
     with pytest.raises(DeliveryFailed, match="could not be reached"):
         ApiChannel().send(NOTICE, contact)
+
+
+def test_a_plain_http_notice_api_is_refused_unless_allowed(notice_api, settings):
+    settings.TAKEDOWN_API_ALLOW_HTTP = False
+    contact = Contact("api", notice_api.url, "Example Hosting", "en", "s3cret-token")
+    with pytest.raises(DeliveryFailed, match="must start with https://") as failure:
+        ApiChannel().send(NOTICE, contact)
+    assert notice_api.requests == []  # the token never went out in clear
+    assert "s3cret-token" not in failure.value.reason
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5:9200/_bulk",
+        "http://[::1]:8080/notices",
+        "http://127.0.0.2:8080/notices",  # the test allow-list opens 127.0.0.1 only
+    ],
+)
+def test_a_notice_api_on_an_internal_address_is_never_called(local_http, recipient):
+    contact = Contact("api", recipient, "Inside", "en", "s3cret-token")
+    with pytest.raises(DeliveryFailed, match=r"was not called: .*must not contact"):
+        ApiChannel().send(NOTICE, contact)
+
+
+def test_a_notice_api_address_with_credentials_is_refused(notice_api):
+    url = notice_api.url.replace("http://", "http://user:pw@")
+    contact = Contact("api", url, "Example Hosting", "en", "token")
+    with pytest.raises(DeliveryFailed, match="user name or password") as failure:
+        ApiChannel().send(NOTICE, contact)
+    assert notice_api.requests == [] and "pw" not in failure.value.reason
+
+
+def test_a_redirect_from_the_notice_api_is_not_followed(local_http):
+    elsewhere = NoticeApi()
+    api = NoticeApi(status=307, location=elsewhere.url)
+    try:
+        contact = Contact("api", api.url, "Example Hosting", "en", "s3cret-token")
+        with pytest.raises(DeliveryFailed, match="HTTP 307"):
+            ApiChannel().send(NOTICE, contact)
+        assert len(api.requests) == 1 and elsewhere.requests == []
+    finally:
+        api.stop()
+        elsewhere.stop()
+
+
+@pytest.fixture
+def misbehaving(local_http):
+    server = Server()
+    yield server
+    server.stop()
+
+
+def test_a_huge_answer_from_a_notice_api_is_cut_at_the_cap(misbehaving):
+    misbehaving.route("/", body(b"x" * (channels.API_MAX_ANSWER_BYTES + 1)))
+    contact = Contact("api", f"http://127.0.0.1:{misbehaving.port}/", "Big", "en", "t")
+    with pytest.raises(DeliveryFailed, match="too large"):
+        ApiChannel().send(NOTICE, contact)
+
+
+def test_a_notice_api_that_trickles_its_answer_is_cut_at_the_deadline(misbehaving, monkeypatch):
+    monkeypatch.setattr(channels, "SEND_TIMEOUT_SECONDS", 0.5)
+
+    def trickle(request, sock):
+        sock.sendall(b"HTTP/1.1 202 Accepted\r\nContent-Length: 40\r\n\r\n")
+        for _ in range(40):
+            sock.sendall(b"x")
+            time.sleep(0.05)
+
+    misbehaving.route("/", trickle)
+    contact = Contact("api", f"http://127.0.0.1:{misbehaving.port}/", "Slow", "en", "t")
+    started = time.monotonic()
+    with pytest.raises(DeliveryFailed, match=r"did not answer within 0\.5 seconds"):
+        ApiChannel().send(NOTICE, contact)
+    assert time.monotonic() - started < 2
+
+
+def test_a_notice_api_behind_a_name_is_reached_on_the_checked_address(misbehaving, monkeypatch):
+    resolver = StaticResolver({"notices.host.test": ["127.0.0.1"]})
+    real = channels.outbound.post_json
+    monkeypatch.setattr(
+        channels.outbound,
+        "post_json",
+        lambda *args, **kwargs: real(*args, resolver=resolver, **kwargs),
+    )
+    misbehaving.route("/", body(b"", status=202))
+    url = f"http://notices.host.test:{misbehaving.port}/n"
+    ApiChannel().send(NOTICE, Contact("api", url, "Named", "en", "s3cret-token"))
+    [request] = misbehaving.requests
+    assert request.headers["host"] == f"notices.host.test:{misbehaving.port}"
+    assert request.headers["authorization"] == "Bearer s3cret-token"
 
 
 def test_the_scheduler_sends_through_the_api_when_the_host_offers_one(
