@@ -339,6 +339,8 @@ NCMEC_API_URL = env_str("HAVEN_NCMEC_API_URL", "")
 NCMEC_USERNAME = env_str("HAVEN_NCMEC_USERNAME", "")
 NCMEC_PASSWORD = env_str("HAVEN_NCMEC_PASSWORD", "")
 NCMEC_TIMEOUT_SECONDS = env_float("HAVEN_NCMEC_TIMEOUT_SECONDS", 60.0)
+# The CyberTipline schema to validate against; empty: the copy shipped with Haven.
+NCMEC_XSD = env_str("HAVEN_NCMEC_XSD", "")
 
 # --- Public reporting -----------------------------------------------------------------
 PUBLIC_ORGANISATION = env_str("HAVEN_PUBLIC_ORGANISATION", "")

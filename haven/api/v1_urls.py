@@ -8,6 +8,4 @@ urlpatterns = [
     path("", include("haven.stats.api_urls")),
     path("", include("haven.classification.api_urls")),
     path("", include("haven.takedown.api_urls")),
-    path("", include("haven.routing.api_urls")),
-    path("", include("haven.cybertip.api_urls")),
 ]
