@@ -9,7 +9,9 @@ the same address policy as the fetching of reported addresses (`haven.fetching.p
 with the same test allow-list): the host is resolved once, every address it resolved to
 is checked, and the TCP connection is opened to one of those checked addresses. HTTPS is
 then spoken over that connection with the real host name, sent as SNI and used for the
-certificate check.
+certificate check. The sockets, the proxy tunnel, the deadline and the capped body reader
+are `haven.fetching.transport`, shared with `client.fetch`; this module decides what is
+sent and how each failure is worded.
 
 What else each call does:
 - https only, unless the caller allows plain http (tests, closed networks). A redirect
@@ -17,8 +19,13 @@ What else each call does:
 - An address with a user name or password is refused: credentials go in headers the
   caller chose, never in a URL.
 - No environment proxies, no .netrc and no cookies. `http.client` reads none of them.
-  The operator's egress proxy (`HAVEN_FETCH_PROXY`) is used the way the fetcher uses it:
-  `CONNECT <checked IP>:<port>`.
+  The operator's egress proxy (`HAVEN_FETCH_PROXY`, or `proxy=`) is used the way the
+  fetcher uses it, `CONNECT <checked IP>:<port>`, and read as strictly: only
+  `http://[user:password@]host:port`, with `/ # ? @ :` in the credentials
+  percent-encoded. Anything else is a `proxy_error` that never quotes the value.
+- The User-Agent is `policy.API_USER_AGENT` ("Haven/1.0"), unless the caller names
+  itself in `headers` (RDAP sends "Haven-RDAP/1.0"): these endpoints expect Haven, so,
+  unlike the fetcher of reported addresses, these calls do not pose as a browser.
 - POST never follows redirects: the answer is returned as it is. GET follows up to
   `max_redirects` by hand, and each Location is parsed and checked again like the first
   address. Authorization and Cookie headers go to the first origin only.
@@ -35,33 +42,23 @@ never the whole address, because an address may hold a secret.
 
 from __future__ import annotations
 
-import base64
 import http.client
-import io
-import ipaddress
 import json
-import socket
 import ssl
-import threading
-import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 from django.conf import settings
 
-from haven.fetching import policy, urls
+from haven.fetching import policy, transport, urls
 from haven.fetching.resolve import ResolveError, Resolver, SystemResolver
 
 MAX_BYTES = 1024 * 1024
 MAX_REDIRECTS = 3
 CONNECT_TIMEOUT_SECONDS = 10.0
-USER_AGENT = "Haven/1.0"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# The proxy's answer to CONNECT is a status line and a few headers.
-MAX_PROXY_ANSWER = 16 * 1024
 # Headers that this module sets itself; a caller's value for them is ignored.
 OWN_HEADERS = frozenset(
     {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
@@ -175,12 +172,12 @@ def request(
         method=method,
         body=body,
         headers=dict(headers or {}),
-        deadline=_Deadline(float(timeout)),
+        deadline=transport.Deadline(float(timeout), _timed_out),
         connect_timeout=float(connect_timeout),
         max_bytes=int(max_bytes),
         max_redirects=int(max_redirects) if method == "GET" else 0,
         allow_http=allow_http,
-        proxy=_parse_proxy(settings.FETCH_PROXY if proxy is None else proxy),
+        proxy=_proxy(settings.FETCH_PROXY if proxy is None else proxy),
         resolver=resolver or SystemResolver(),
         context=ssl_context,
     )
@@ -190,23 +187,16 @@ def request(
 # --- One call ------------------------------------------------------------------------
 
 
-class _Deadline:
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def remaining(self) -> float:
-        left = self.at - time.monotonic()
-        if left <= 0:
-            raise OutboundError("timeout", f"No full answer within {self.seconds:g} seconds.")
-        return left
+def _timed_out(sentence: str) -> OutboundError:
+    return OutboundError("timeout", sentence)
 
 
-@dataclass
-class _Proxy:
-    host: str
-    port: int
-    authorization: str  # the Proxy-Authorization value, or ""
+def _proxy(setting: str) -> transport.Proxy | None:
+    try:
+        return transport.parse_proxy(setting)
+    except urls.BadUrl as error:
+        # A fixed sentence: it never quotes the setting, which holds the password.
+        raise OutboundError("proxy_error", error.message) from None
 
 
 @dataclass
@@ -214,12 +204,12 @@ class _Call:
     method: str
     body: bytes
     headers: dict[str, str]
-    deadline: _Deadline
+    deadline: transport.Deadline
     connect_timeout: float
     max_bytes: int
     max_redirects: int
     allow_http: bool
-    proxy: _Proxy | None
+    proxy: transport.Proxy | None
     resolver: Resolver
     context: ssl.SSLContext | None
 
@@ -273,15 +263,9 @@ class _Call:
     def exchange(self, target: urls.Parsed, headers: dict[str, str]) -> Response | str:
         """One request: the full answer, or the Location of a redirect to follow."""
         addresses = self.resolve(target)
-        bad = [f"{a} ({why})" for a in addresses if (why := policy.forbidden_reason(a))]
-        if bad:
-            where = "is" if target.ip is not None else "resolves to"
-            raise OutboundError(
-                "forbidden_address",
-                f"{target.host} {where} an address Haven must not contact: "
-                + ", ".join(bad)
-                + ". Nothing was sent.",
-            )
+        refusal = transport.forbidden(target, addresses)
+        if refusal is not None:
+            raise OutboundError("forbidden_address", refusal)
         connection = self.connect(target, addresses)
         try:
             response = self.send(connection, target, headers)
@@ -292,8 +276,8 @@ class _Call:
                         "bad_redirect", f"{target.host} redirected without a Location."
                     )
                 return location
-            answer_headers = {name.lower(): value for name, value in response.getheaders()}
-            data = _read_body(response, self.deadline, self.max_bytes, target.host)
+            answer_headers = transport.response_headers(response)
+            data = transport.read_body(response, self.deadline, self.max_bytes)
             return Response(response.status, answer_headers, data, target.url)
         except OutboundError:
             raise
@@ -306,112 +290,73 @@ class _Call:
             connection.release()
 
     def resolve(self, target: urls.Parsed) -> list[str]:
-        if target.ip is not None:
-            return [str(target.ip)]
         try:
-            found = _within(
-                lambda: self.resolver.resolve(target.host, target.port), self.deadline.remaining()
-            )
+            return transport.resolve(self.resolver, target, self.deadline)
+        except transport.NotAnAddress:
+            raise OutboundError(
+                "dns_error", f"The resolver answered a non-address for {target.host}."
+            ) from None
         except ResolveError as error:
             raise OutboundError("dns_error", str(error)) from None
         except TimeoutError:
             raise OutboundError(
                 "timeout", f"The name {target.host} did not resolve in time."
             ) from None
-        addresses = []
-        for address in found:
-            try:
-                addresses.append(str(ipaddress.ip_address(address)))
-            except ValueError:
-                raise OutboundError(
-                    "dns_error", f"The resolver answered a non-address for {target.host}."
-                ) from None
-        if not addresses:
-            raise OutboundError("dns_error", f"The name {target.host} has no addresses.")
-        return list(dict.fromkeys(addresses))
 
-    def connect(self, target: urls.Parsed, addresses: list[str]) -> _Connection:
-        failures = []
-        for address in addresses:
-            try:
-                if self.proxy is not None:
-                    sock = self.through_proxy(address, target.port)
-                else:
-                    sock = _open(address, target.port, self.connect_timeout, self.deadline)
-            except TimeoutError:
-                self.deadline.remaining()  # the whole call's deadline, if that is what passed
-                failures.append((address, "connect_timeout", "timed out"))
-                continue
-            except ConnectionRefusedError:
-                failures.append((address, "connection_refused", "refused"))
-                continue
-            except OSError as error:
-                failures.append((address, "connection_error", error.strerror or str(error)))
-                continue
-            return _Connection(sock, target, self.deadline, self.context)
-        tried = "; ".join(f"{address}: {what}" for address, _reason, what in failures)
-        raise OutboundError(failures[-1][1], f"Could not connect to {target.host} ({tried}).")
-
-    def through_proxy(self, address: str, port: int) -> socket.socket:
-        assert self.proxy is not None
-        proxy = self.proxy
+    def connect(self, target: urls.Parsed, addresses: list[str]) -> transport.PinnedConnection:
         try:
-            # The proxy is the operator's own, usually on an internal network: it is
-            # reached as configured and not subject to the address policy.
-            sock = socket.create_connection(
-                (proxy.host, proxy.port),
-                timeout=min(self.connect_timeout, self.deadline.remaining()),
+            sock, _address = transport.connect(
+                addresses,
+                target.port,
+                proxy=self.proxy,
+                connect_timeout=self.connect_timeout,
+                deadline=self.deadline,
             )
-        except OSError as error:
-            self.deadline.remaining()
+        except transport.ProxyFailure as failure:
+            raise self.proxy_error(failure) from None
+        except transport.ConnectFailed as failed:
+            if failed.failures and isinstance(failed.failures[-1][1], TimeoutError):
+                self.deadline.remaining()  # the whole call's deadline, if that is what passed
+            tried = "; ".join(
+                f"{address}: {_connect_failure(error)}" for address, error in failed.failures
+            )
             raise OutboundError(
-                "proxy_error", f"The egress proxy is unreachable ({error.strerror or error})."
+                failed.reason, f"Could not connect to {target.host} ({tried})."
             ) from None
-        authority = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-        lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
-        if proxy.authorization:
-            lines.append(f"Proxy-Authorization: {proxy.authorization}")
-        wrapped = _DeadlineSocket(sock, self.deadline)
-        try:
-            wrapped.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
-            status_line = _read_proxy_answer(wrapped)
-        except BaseException as error:
-            sock.close()
+        return transport.PinnedConnection(sock, target, self.deadline, self.context)
+
+    def proxy_error(self, failure: transport.ProxyFailure) -> OutboundError:
+        error = failure.error
+        if failure.kind == "unreachable":
+            self.deadline.remaining()  # the whole call's deadline, if that is what passed
+            return OutboundError(
+                "proxy_error", f"The egress proxy is unreachable ({_strerror(error)})."
+            )
+        if failure.kind == "failed":
             if isinstance(error, TimeoutError):
-                raise OutboundError("timeout", "The egress proxy did not answer in time.") from None
-            if isinstance(error, OSError):
-                raise OutboundError(
-                    "proxy_error", f"The egress proxy failed ({error.strerror or error})."
-                ) from None
-            raise
-        parts = status_line.split(" ", 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or parts[1] != "200":
-            sock.close()
-            raise OutboundError("proxy_error", f"The egress proxy answered: {status_line[:100]!r}.")
-        return sock
+                return OutboundError("timeout", "The egress proxy did not answer in time.")
+            return OutboundError("proxy_error", f"The egress proxy failed ({_strerror(error)}).")
+        if failure.kind == "refused":
+            return OutboundError(
+                "proxy_error", f"The egress proxy answered: {failure.answer[:100]!r}."
+            )
+        return OutboundError("proxy_error", str(failure))
 
     def send(
-        self, connection: _Connection, target: urls.Parsed, extra: dict[str, str]
+        self, connection: transport.PinnedConnection, target: urls.Parsed, extra: dict[str, str]
     ) -> http.client.HTTPResponse:
-        connection.connect()
-        connection.putrequest(self.method, target.target, skip_host=True, skip_accept_encoding=True)
         own = {
             "Host": target.authority,
-            "User-Agent": USER_AGENT,
+            "User-Agent": policy.API_USER_AGENT,
             "Accept-Encoding": "identity",
             "Connection": "close",
         }
         if self.body or self.method in ("POST", "PUT", "PATCH"):
             own["Content-Length"] = str(len(self.body))
-        for name, value in _merge(own, extra).items():
-            try:
-                connection.putheader(name, value)
-            except ValueError:
-                raise OutboundError(
-                    "bad_header", f"The header {name[:40]!r} has a value HTTP cannot carry."
-                ) from None
-        connection.endheaders(self.body or None)
-        return connection.getresponse()
+        try:
+            return transport.send(connection, self.method, target, _merge(own, extra), self.body)
+        except transport.BadHeader as error:
+            raise OutboundError("bad_header", str(error)) from None
 
 
 def _merge(own: Mapping[str, str], extra: Mapping[str, str] | None) -> dict[str, str]:
@@ -443,7 +388,15 @@ def _parse(url: str, *, redirect: bool) -> urls.Parsed:
 
 
 def _translate(error: Exception, host: str) -> OutboundError | None:
-    """What sockets, TLS and http.client raise, as an OutboundError (None: a bug)."""
+    """What the transport, sockets, TLS and http.client raise, as an OutboundError (None:
+    a bug)."""
+    if isinstance(error, transport.TooLarge):
+        return OutboundError("too_large", f"{host} answered more than {error.max_bytes:,} bytes.")
+    if isinstance(error, transport.ShortBody):
+        return OutboundError(
+            "connection_reset",
+            f"{host} sent {error.received:,} of the {error.announced:,} bytes it announced.",
+        )
     if isinstance(error, ssl.SSLError):
         return OutboundError("tls_error", f"TLS with {host} failed: {error}")
     if isinstance(error, TimeoutError):
@@ -467,209 +420,13 @@ def _translate(error: Exception, host: str) -> OutboundError | None:
     return None
 
 
-# --- Sockets ---------------------------------------------------------------------------
+def _connect_failure(error: OSError) -> str:
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, ConnectionRefusedError):
+        return "refused"
+    return _strerror(error)
 
 
-def _within(call: Callable[[], list[str]], seconds: float) -> list[str]:
-    """Run a resolver call, waiting no longer than `seconds`: getaddrinfo has no timeout
-    of its own, and a slow name server must not hold the call past its deadline."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:  # handed back to the caller's thread
-            outcome["error"] = error
-
-    worker = threading.Thread(target=run, name="haven-outbound-resolve", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise TimeoutError("resolution timed out")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-def _open(address: str, port: int, connect_timeout: float, deadline: _Deadline) -> socket.socket:
-    """A TCP connection to exactly this IP address: no name, so no second look-up."""
-    ip = ipaddress.ip_address(address)
-    sock = socket.socket(socket.AF_INET6 if ip.version == 6 else socket.AF_INET)
-    try:
-        sock.settimeout(min(connect_timeout, deadline.remaining()))
-        sock.connect((address, port))
-    except BaseException:
-        sock.close()
-        raise
-    return sock
-
-
-class _DeadlineSocket:
-    """A socket whose every send and receive waits at most until the call's deadline."""
-
-    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
-        self._sock = sock
-        self._deadline = deadline
-
-    def sendall(self, data: bytes) -> None:
-        self._sock.settimeout(self._deadline.remaining())
-        self._sock.sendall(data)
-
-    def recv_into(self, buffer: Any, nbytes: int = 0) -> int:
-        self._sock.settimeout(self._deadline.remaining())
-        return self._sock.recv_into(buffer, nbytes)
-
-    def makefile(self, mode: str = "rb", buffering: int | None = None, **_options: Any) -> Any:
-        return io.BufferedReader(_DeadlineReader(self), buffer_size=16 * 1024)
-
-    def close(self) -> None:
-        # http.client closes the connection's socket as soon as it has the head of a
-        # "Connection: close" answer, before the body is read. `_Connection.release`
-        # closes the real socket when the exchange is over.
-        pass
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._sock, name)
-
-
-class _DeadlineReader(io.RawIOBase):
-    def __init__(self, sock: _DeadlineSocket) -> None:
-        self._sock = sock
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._sock.recv_into(buffer)
-
-
-class _Connection(http.client.HTTPConnection):
-    """HTTP(S) over a socket already opened to a checked IP address. It never opens a
-    connection by name (http.client would resolve the name again)."""
-
-    def __init__(
-        self,
-        sock: socket.socket,
-        target: urls.Parsed,
-        deadline: _Deadline,
-        context: ssl.SSLContext | None,
-    ) -> None:
-        super().__init__(target.host, target.port)
-        self._raw = sock
-        self._target = target
-        self._deadline = deadline
-        self._context = context
-        self._opened: socket.socket | None = None
-
-    def connect(self) -> None:
-        if self._opened is not None:
-            raise http.client.NotConnected("the connection is used once")
-        sock = self._raw
-        if self._target.scheme == "https":
-            context = self._context or ssl.create_default_context()
-            sock.settimeout(self._deadline.remaining())
-            # The certificate is checked against the host name, which is also sent as
-            # SNI. The connection itself stays on the checked address.
-            sock = context.wrap_socket(sock, server_hostname=self._target.host)
-        self._opened = sock
-        self.sock = _DeadlineSocket(sock, self._deadline)
-
-    def release(self) -> None:
-        self.close()
-        for sock in (self._opened, self._raw):
-            if sock is not None:
-                sock.close()
-
-
-def _read_proxy_answer(sock: _DeadlineSocket) -> str:
-    """The status line of the proxy's answer to CONNECT. The answer is read one byte at a
-    time, so that nothing after it is consumed."""
-    answer = bytearray()
-    one = bytearray(1)
-    while not answer.endswith(b"\r\n\r\n"):
-        if sock.recv_into(one, 1) == 0:
-            raise OutboundError("proxy_error", "The egress proxy closed the connection.")
-        answer += one
-        if len(answer) > MAX_PROXY_ANSWER:
-            raise OutboundError("proxy_error", "The egress proxy's answer is too long.")
-    return answer.split(b"\r\n", 1)[0].decode("latin-1")
-
-
-def _read_body(
-    response: http.client.HTTPResponse, deadline: _Deadline, max_bytes: int, host: str
-) -> bytes:
-    too_large = OutboundError("too_large", f"{host} answered more than {max_bytes:,} bytes.")
-    declared = (response.getheader("Content-Length") or "").strip()
-    announced = int(declared) if declared.isdigit() and not response.chunked else None
-    if announced is not None and announced > max_bytes:
-        raise too_large
-    decode = _decoder(response.getheader("Content-Encoding", ""), max_bytes)
-    body = bytearray()
-    received = 0
-    while True:
-        deadline.remaining()
-        chunk = response.read1(64 * 1024)
-        if not chunk:
-            break
-        received += len(chunk)
-        body += decode(chunk) if decode else chunk
-        if len(body) > max_bytes or received > max_bytes:
-            raise too_large
-    if announced is not None and received < announced:
-        raise OutboundError(
-            "connection_reset",
-            f"{host} sent {received:,} of the {announced:,} bytes it announced.",
-        )
-    return bytes(body)
-
-
-def _decoder(encoding: str, max_bytes: int) -> Callable[[bytes], bytes] | None:
-    """Undo gzip or deflate that a server applied despite `identity`, never producing more
-    than one byte beyond the cap, so that a decompression bomb stops there."""
-    encoding = encoding.strip().lower()
-    if encoding in ("gzip", "x-gzip"):
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    elif encoding == "deflate":
-        inflater = zlib.decompressobj(32 + zlib.MAX_WBITS)
-    else:
-        return None
-    produced = 0
-
-    def feed(data: bytes) -> bytes:
-        nonlocal produced
-        out = bytearray()
-        while data:
-            part = inflater.decompress(data, max_bytes - produced + 1)
-            produced += len(part)
-            out += part
-            if produced > max_bytes:
-                break
-            data = inflater.unconsumed_tail
-        return bytes(out)
-
-    return feed
-
-
-def _parse_proxy(proxy: str) -> _Proxy | None:
-    """The egress proxy from `http://[user:password@]host[:port]`, or None for none. The
-    credentials may be percent-encoded. They never appear in an error message."""
-    if not proxy:
-        return None
-    scheme, sep, rest = proxy.partition("://")
-    if not sep:
-        scheme, rest = "http", proxy
-    if scheme.lower() != "http":
-        raise OutboundError("proxy_error", "The egress proxy must be an http:// address.")
-    # The host cannot contain "@", so the last one ends the credentials, even when an
-    # unencoded password contains "@" or "/".
-    credentials, at, hostport = rest.rpartition("@")
-    try:
-        parsed = urls.parse("http://" + hostport.split("/", 1)[0])
-    except urls.BadUrl:
-        raise OutboundError("proxy_error", "The egress proxy address cannot be used.") from None
-    authorization = ""
-    if at:
-        user, _, password = credentials.partition(":")
-        pair = f"{unquote(user)}:{unquote(password)}".encode()
-        authorization = "Basic " + base64.b64encode(pair).decode("ascii")
-    return _Proxy(parsed.host, parsed.port, authorization)
+def _strerror(error: OSError | None) -> str:
+    return (error.strerror or str(error)) if error is not None else ""

@@ -23,6 +23,11 @@ the settings module refuses to start in production with it set.
 empty: a common desktop browser, because a host that recognises Haven's fetcher can
 answer it 404 while still serving everyone else (and so have a removal wrongly
 confirmed).
+
+`API_USER_AGENT` is what calls to configured endpoints (`haven.fetching.outbound`: hosts'
+notice APIs, partner Havens, RDAP) say they are: Haven, openly. Those endpoints expect
+Haven and answer it about Haven's own business, so there is nothing to cloak and nothing
+to hide; a caller may name itself more precisely (RDAP sends "Haven-RDAP/1.0").
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36"
 )
+# Calls to configured endpoints (outbound.py) identify Haven instead: see above.
+API_USER_AGENT = "Haven/1.0"
 OPERATOR_REASON = "forbidden by the operator"
 
 # Most specific first: the first match names the reason.

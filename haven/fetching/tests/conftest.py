@@ -1,11 +1,12 @@
-"""Fixtures for the fetching tests: local servers, the test allow-list, a resolver, and
-a record of every TCP connection the client opened."""
+"""Fixtures for the tests of both HTTP clients (`client.fetch` and `outbound`): local
+servers (plain and TLS), an egress proxy, the test allow-list, a resolver, and a record
+of every TCP connection opened."""
 
 import pytest
 
-from haven.fetching import client
+from haven.fetching import transport
 from haven.fetching.resolve import StaticResolver
-from haven.fetching.tests.servers import ConnectProxy, Server
+from haven.fetching.tests.servers import ConnectProxy, Server, tls_files
 
 
 @pytest.fixture
@@ -17,6 +18,20 @@ def allow_loopback(settings):
 @pytest.fixture
 def server():
     running = Server()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def tls(tmp_path):
+    """A certificate for secure.test and the authority that signed it."""
+    return tls_files(tmp_path, ["secure.test"])
+
+
+@pytest.fixture
+def secure(tls):
+    """A TLS server for secure.test, without routes: each test module adds its own."""
+    running = Server(tls=tls.server_context())
     yield running
     running.stop()
 
@@ -41,15 +56,16 @@ def resolver():
 
 @pytest.fixture
 def connections(monkeypatch):
-    """Every address the client opened a TCP connection to (proxy aside), in order."""
+    """Every address a TCP connection was opened to (proxy aside), in order, by either
+    client: both open them through `transport.open_pinned`."""
     opened: list[str] = []
-    real = client._open
+    real = transport.open_pinned
 
-    def recording(address, port, limits):
+    def recording(address, port, connect_timeout, deadline):
         opened.append(address)
-        return real(address, port, limits)
+        return real(address, port, connect_timeout, deadline)
 
-    monkeypatch.setattr(client, "_open", recording)
+    monkeypatch.setattr(transport, "open_pinned", recording)
     return opened
 
 

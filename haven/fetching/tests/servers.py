@@ -3,22 +3,24 @@
 `Server` speaks just enough HTTP to answer one request per connection with whatever a
 test's route writes to the socket (a normal answer, a trickle, an endless body…), and
 records every request it got. `ConnectProxy` is an egress proxy that only tunnels
-(CONNECT) and records what it was asked. `tls_files` makes a throw-away certificate
-authority and a server certificate for TLS tests.
+(CONNECT) and records what it was asked. `Counter` only counts connections, for an
+address that must never be contacted. `tls_files` (from `certs`) makes a throw-away
+certificate authority and a server certificate for TLS tests.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime
-import ipaddress
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+
+# Other apps' tests take these from here.
+from haven.fetching.tests.certs import TlsFiles as TlsFiles
+from haven.fetching.tests.certs import tls_files as tls_files
 
 
 @dataclass
@@ -69,8 +71,8 @@ def _parse_request(raw: bytes) -> Request | None:
 
 
 class _Listener:
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
+    def __init__(self, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
+        self.listener = socket.create_server((host, 0))
         self.listener.settimeout(0.1)
         self.port = self.listener.getsockname()[1]
         self.tls = tls
@@ -171,6 +173,17 @@ class ConnectProxy(_Listener):
         upstream.close()
 
 
+class Counter(_Listener):
+    """Counts the connections made to it (`accepted`) and closes each at once: stands at
+    an address that must never be contacted."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        super().__init__(host=host)
+
+    def serve_connection(self, conn: socket.socket) -> None:
+        pass
+
+
 def _pipe(source: socket.socket, sink: socket.socket) -> None:
     try:
         while chunk := source.recv(65536):
@@ -251,99 +264,3 @@ def reset(request: Request, sock: socket.socket) -> None:
 
 def garbage(request: Request, sock: socket.socket) -> None:
     sock.sendall(b"this is not HTTP at all\r\n\r\n")
-
-
-# TLS ----------------------------------------------------------------------------------
-
-
-@dataclass
-class TlsFiles:
-    ca: Path
-    cert: Path
-    key: Path
-    names: list[str] = field(default_factory=list)
-
-    def server_context(self) -> ssl.SSLContext:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(self.cert, self.key)
-        return context
-
-    def client_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=str(self.ca))
-
-
-def tls_files(folder: Path, names: list[str]) -> TlsFiles:
-    """A certificate authority and a server certificate for `names`, signed by it."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    now = datetime.datetime.now(datetime.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Haven test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    sans: list[x509.GeneralName] = []
-    for name in names:
-        try:
-            sans.append(x509.IPAddress(ipaddress.ip_address(name)))
-        except ValueError:
-            sans.append(x509.DNSName(name))
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    files = TlsFiles(folder / "ca.pem", folder / "cert.pem", folder / "key.pem", names)
-    files.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    files.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    files.key.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return files

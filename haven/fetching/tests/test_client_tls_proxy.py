@@ -7,23 +7,15 @@ import pytest
 
 from haven.fetching.client import fetch, validate_proxy_setting
 from haven.fetching.resolve import StaticResolver
-from haven.fetching.tests.servers import ConnectProxy, Server, body, redirect, tls_files
+from haven.fetching.tests.servers import ConnectProxy, body, redirect
 
 pytestmark = pytest.mark.usefixtures("allow_loopback")
 
 
 @pytest.fixture
-def tls(tmp_path):
-    return tls_files(tmp_path, ["secure.test"])
-
-
-@pytest.fixture
-def secure(tls):
-    running = Server(
-        {"/": body(b"secret page", Content_Type="text/plain")}, tls=tls.server_context()
-    )
-    yield running
-    running.stop()
+def secure(secure):
+    secure.route("/", body(b"secret page", Content_Type="text/plain"))
+    return secure
 
 
 def test_https_is_verified_against_the_host_name_on_the_checked_address(

@@ -6,17 +6,16 @@ import base64
 import gzip
 import json
 import socket
-import threading
 import time
 import tracemalloc
 
 import pytest
 
-from haven.fetching import outbound
 from haven.fetching.outbound import OutboundError, get_json, post_json, request
 from haven.fetching.resolve import ResolveError, StaticResolver
 from haven.fetching.tests.servers import (
     ConnectProxy,
+    Counter,
     Server,
     body,
     endless_chunked,
@@ -25,7 +24,6 @@ from haven.fetching.tests.servers import (
     redirect,
     respond,
     silent,
-    tls_files,
     trickle_headers,
 )
 
@@ -33,9 +31,8 @@ TOKEN = "s3cret-token"
 
 
 @pytest.fixture
-def loopback(settings):
+def loopback(allow_loopback):
     """The test-only way through the address policy: 127.0.0.1 and nothing else."""
-    settings.FETCH_TEST_ALLOW_NETWORKS = ["127.0.0.1/32"]
 
 
 @pytest.fixture
@@ -73,52 +70,9 @@ def api():
 
 
 @pytest.fixture
-def connections(monkeypatch):
-    """Every address a TCP connection was opened to (proxy aside), in order."""
-    opened: list[str] = []
-    real = outbound._open
-
-    def recording(address, port, connect_timeout, deadline):
-        opened.append(address)
-        return real(address, port, connect_timeout, deadline)
-
-    monkeypatch.setattr(outbound, "_open", recording)
-    return opened
-
-
-class Listener:
-    """Counts connections to an address that must never be contacted."""
-
-    def __init__(self, host: str) -> None:
-        self.sock = socket.create_server((host, 0))
-        self.sock.settimeout(0.05)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.accepted += 1
-            conn.close()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.thread.join(2)
-        self.sock.close()
-
-
-@pytest.fixture
 def inside():
     """Something listening on 127.0.0.2, which the test allow-list does not open."""
-    listener = Listener("127.0.0.2")
+    listener = Counter("127.0.0.2")
     yield listener
     listener.stop()
 
@@ -368,17 +322,9 @@ def test_a_redirect_is_checked_like_the_first_address(loopback, api, names, loca
 
 
 @pytest.fixture
-def tls(tmp_path):
-    return tls_files(tmp_path, ["secure.test"])
-
-
-@pytest.fixture
-def secure(tls):
-    running = Server(
-        {"/": body(b'{"ok": true}', Content_Type="application/json")}, tls=tls.server_context()
-    )
-    yield running
-    running.stop()
+def secure(secure):
+    secure.route("/", body(b'{"ok": true}', Content_Type="application/json"))
+    return secure
 
 
 def test_https_is_verified_against_the_host_name_on_the_checked_address(
@@ -525,10 +471,9 @@ def test_a_header_value_that_http_cannot_carry_is_refused(loopback, api, names):
 
 
 @pytest.fixture
-def egress():
-    running = ConnectProxy()
-    yield running
-    running.stop()
+def egress(proxy):
+    """The operator's egress proxy: the `proxy` fixture."""
+    return proxy
 
 
 def test_environment_proxies_and_netrc_are_ignored(
@@ -602,6 +547,31 @@ def test_a_refusing_proxy_is_a_proxy_error_that_keeps_its_password(loopback, api
         refusing.stop()
     assert failed.value.reason == "proxy_error" and "Top-Secret" not in str(failed.value)
     assert api.accepted == 0
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "127.0.0.1:{port}",  # no scheme
+        "http://haven:Top/Secret@127.0.0.1:{port}",  # a raw / in the password
+        "https://haven:Top-Secret@127.0.0.1:{port}",
+    ],
+)
+def test_the_proxy_setting_is_read_as_strictly_as_the_fetcher_reads_it(
+    loopback, api, egress, names, setting
+):
+    with pytest.raises(OutboundError) as refused:
+        get_json(
+            f"http://api.test:{api.port}/",
+            timeout=3,
+            allow_http=True,
+            proxy=setting.format(port=egress.port),
+            resolver=names,
+        )
+    assert refused.value.reason == "proxy_error"
+    assert "http://[user:password@]host:port" in str(refused.value)
+    assert "Secret" not in str(refused.value)
+    assert egress.accepted == 0 and api.accepted == 0
 
 
 def test_the_policy_applies_through_the_proxy_too(api, egress, names):
