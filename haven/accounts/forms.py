@@ -9,6 +9,8 @@ from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChange
 from django.contrib.auth.forms import UserCreationForm
 
 from haven.accounts.models import Role, User
+from haven.web.countries import country_choices
+from haven.web.languages import NOTICE_LANGUAGES
 
 _NO_AUTOCORRECT = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
 
@@ -87,19 +89,7 @@ class RoleForm(forms.Form):
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    import pycountry
-
-    countries = sorted(pycountry.countries, key=lambda country: country.name)
-    return [("", "Not set")] + [(country.alpha_2, country.name) for country in countries]
-
-
-NOTICE_LANGUAGES = [
-    ("en", "English"),
-    ("fr", "French"),
-    ("es", "Spanish"),
-    ("de", "German"),
-    ("nl", "Dutch"),
-]
+    return country_choices("Not set")
 
 
 class OrganisationForm(forms.Form):

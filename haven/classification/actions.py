@@ -42,10 +42,16 @@ def save_settings(
     for scheme_id, (enabled, required, order) in choices.items():
         if scheme_id not in uses:
             raise InvalidInput("Unknown scheme.", f"scheme_{scheme_id}")
+        name = uses[scheme_id].name
         if required and not enabled:
-            raise InvalidInput("A scheme must be used to be required.", f"required_{scheme_id}")
+            raise InvalidInput(
+                f"{name} can only be required while it is used: tick “Use {name}” too.",
+                f"required_{scheme_id}",
+            )
         if not 0 <= order <= MAX_ORDER:
-            raise InvalidInput(f"Enter an order from 0 to {MAX_ORDER}.", f"order_{scheme_id}")
+            raise InvalidInput(
+                f"Enter an order for {name} from 0 to {MAX_ORDER}.", f"order_{scheme_id}"
+            )
     changes: dict[str, dict] = {}
     with transaction.atomic():
         for scheme_id, (enabled, required, order) in choices.items():

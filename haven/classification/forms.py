@@ -63,8 +63,8 @@ class SettingsForm(forms.Form):
                 error_messages={
                     "required": f"Give an order for {use.name}.",
                     "invalid": f"The order of {use.name} is a whole number.",
-                    "min_value": f"The order is from 0 to {MAX_ORDER}.",
-                    "max_value": f"The order is from 0 to {MAX_ORDER}.",
+                    "min_value": f"The order of {use.name} is from 0 to {MAX_ORDER}.",
+                    "max_value": f"The order of {use.name} is from 0 to {MAX_ORDER}.",
                 },
                 widget=forms.NumberInput(attrs={"class": "narrow"}),
             )
@@ -144,10 +144,10 @@ class LabelForm(forms.Form):
         initial=0,
         help_text="Labels are listed from the lowest number.",
         error_messages={
-            "required": "Give an order.",
-            "invalid": "The order is a whole number.",
-            "min_value": f"The order is from 0 to {MAX_ORDER}.",
-            "max_value": f"The order is from 0 to {MAX_ORDER}.",
+            "required": "Give the label an order.",
+            "invalid": "The label's order is a whole number.",
+            "min_value": f"The label's order is from 0 to {MAX_ORDER}.",
+            "max_value": f"The label's order is from 0 to {MAX_ORDER}.",
         },
     )
 
@@ -168,13 +168,23 @@ def show_refusal(form: forms.Form, error: ActionError) -> None:
 
 
 def error_links(form: forms.Form, form_id: str) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary; each link goes to the field at fault."""
+    """(anchor, message) for the error summary; each link goes to the field at fault,
+    and names it unless the message already does ("Name: Give the scheme a name.")."""
     links: list[tuple[str, str]] = []
     for name, errors in form.errors.items():
+        label = ""
         if name in form.fields:
             bound = form[name]
             anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
+            label = str(bound.label or "")
         else:
             anchor = form_id
-        links.extend((anchor, str(message)) for message in errors)
+        links.extend((anchor, named(label, str(message))) for message in errors)
     return links
+
+
+def named(label: str, message: str) -> str:
+    """`message` prefixed with the field's label, unless it already names it."""
+    if not label or label.casefold() in message.casefold():
+        return message
+    return f"{label}: {message}"

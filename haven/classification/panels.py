@@ -14,10 +14,13 @@ from haven.classification.services import (
     ITEM,
     REPORT,
     URL,
+    by_scheme,
     classifications_for,
+    item_name,
+    item_rows,
     labels_of,
+    scheme_order,
     schemes_for,
-    summary,
 )
 from haven.reports import duplicates
 from haven.reports.models import Report, Status
@@ -43,19 +46,34 @@ class Target:
 def classification_panel(report: Report, user, request=None) -> dict:
     uses = schemes_for(report.organisation_id)
     found = classifications_for(report)
+    order = scheme_order(report.organisation_id)
     can_classify = report.status != Status.CLOSED and user.is_org_staff
     report_uses = [use for use in uses if use.applies_to(REPORT)]
     item_uses = [use for use in uses if use.applies_to(ITEM)] if can_classify else []
     targets = [_url_row(url, found, item_uses) for url in report.urls.order_by("pk")]
     targets += [_item_row(item, found, item_uses) for item in report.media.order_by("pk")]
     labelled = {row.scheme_id for row in found.report}
+    # Where each label comes from: the report's own labels, and those of its items.
+    from_items = by_scheme(item_rows(found), order)
+    items_have = dict((scheme.pk, labels) for scheme, labels in from_items)
+    open_schemes = {use.scheme.pk for use in report_uses} - labelled
     return {
         "uses": uses,
-        "summary": summary(report),
+        "report_summary": by_scheme(found.report, order),
+        "item_summary": from_items,
         "report_labels": found.report,
         "report_form": _form(report_uses, found.report, "report") if can_classify else None,
         "report_action": reverse("classification:classify_report", args=[report.reference]),
-        "missing": [use for use in report_uses if use.required and use.scheme.pk not in labelled],
+        "missing": [
+            (use, items_have.get(use.scheme.pk, []))
+            for use in report_uses
+            if use.required and use.scheme.pk not in labelled
+        ],
+        # Schemes the whole report has no label for but its items do: one click copies.
+        "offer": [(s, labels) for s, labels in from_items if s.pk in open_schemes]
+        if can_classify
+        else [],
+        "from_items_action": reverse("classification:classify_from_items", args=[report.reference]),
         "targets": targets,
         "can_classify": can_classify,
         "closed": report.status == Status.CLOSED,
@@ -88,17 +106,13 @@ def _item_row(item, found, uses) -> Target:
     return Target(
         kind=ITEM,
         pk=item.pk,
-        name=_item_name(item),
+        name=item_name(item),
         detail=_hash_prefix(item),
         known=item.match_label,
         labels=labels,
         form=_form(uses, labels, f"item-{item.pk}"),
         action=reverse("classification:classify_item", args=[item.report.reference, item.pk]),
     )
-
-
-def _item_name(item) -> str:
-    return item.original_name or f"{item.get_kind_display()} {item.pk}"
 
 
 def _hash_prefix(item) -> str:

@@ -5,7 +5,8 @@ way labels are written, by an analyst or automatically (for material classified 
 or known from a hash bank); it checks the labels, audits the change and tells takedown
 about addresses after commit. `classifications_for`, `summary` and `summaries` read the
 labels back for the report page, the queue, the API and exports; `is_actionable` says
-whether an address calls for a notice.
+whether an address calls for a notice. `labels_from_items` offers the items' labels for
+the whole report, and `describe_change` puts an audited change into words.
 """
 
 from collections import defaultdict
@@ -320,7 +321,7 @@ def classifications_for(report: Report) -> ReportClassifications:
     rows = Classification.objects.filter(report=report).select_related(
         "scheme", "label", "classified_by"
     )
-    order = _scheme_order(report.organisation_id)
+    order = scheme_order(report.organisation_id)
     found = ReportClassifications()
     for row in sorted(rows, key=lambda row: (order(row.scheme), row.scheme.key, row.pk)):
         if row.media_item_id is not None:
@@ -332,7 +333,8 @@ def classifications_for(report: Report) -> ReportClassifications:
     return found
 
 
-def _scheme_order(organisation_id: int):
+def scheme_order(organisation_id: int):
+    """A sort key for schemes in the organisation's order (one query, then none)."""
     chosen = dict(
         SchemeSetting.objects.filter(organisation_id=organisation_id).values_list(
             "scheme_id", "order"
@@ -363,6 +365,30 @@ def summaries(report_ids) -> dict[int, list[tuple[str, str]]]:
     for report_id, rows in summary_rows(report_ids).items():
         found[report_id] = [(row.scheme_name, row.label_name) for row in rows]
     return found
+
+
+def grouped_summaries(report_ids) -> dict[int, list[tuple[str, str]]]:
+    """Like `summaries`, one entry per scheme: its labels joined, the most serious (first
+    in the scheme's order) first: ("INTERPOL baseline", "Baseline, Nationally illegal").
+
+    A report's items may disagree (one address baseline, another nationally illegal);
+    lists show that once per scheme rather than as two entries that look contradictory.
+    """
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for report_id, rows in summary_rows(report_ids).items():
+        found[report_id] = grouped(rows)
+    return found
+
+
+def grouped(rows: Iterable[SummaryRow]) -> list[tuple[str, str]]:
+    """(scheme name, "label, label…") per scheme, keeping the order of `rows`."""
+    names: dict[str, str] = {}
+    labels: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        names.setdefault(row.scheme_key, row.scheme_name)
+        if row.label_name not in labels[row.scheme_key]:
+            labels[row.scheme_key].append(row.label_name)
+    return [(name, ", ".join(labels[key])) for key, name in names.items()]
 
 
 def summary_rows(report_ids) -> dict[int, list[SummaryRow]]:
@@ -442,5 +468,146 @@ def labels_of(classifications: Iterable[Classification]) -> dict[str, str]:
     return {row.scheme.key: row.label.key for row in classifications}
 
 
+def by_scheme(rows: Iterable[Classification], order) -> list[tuple[Scheme, list[Label]]]:
+    """Each scheme with the distinct labels `rows` give it, the most serious first;
+    schemes in the organisation's order (`order` as from `scheme_order`)."""
+    found: dict[int, tuple[Scheme, dict[int, Label]]] = {}
+    for row in rows:
+        found.setdefault(row.scheme_id, (row.scheme, {}))[1].setdefault(row.label_id, row.label)
+    schemes = sorted(found.values(), key=lambda pair: (order(pair[0]), pair[0].key))
+    return [
+        (scheme, sorted(labels.values(), key=lambda label: (label.order, label.pk)))
+        for scheme, labels in schemes
+    ]
+
+
+def item_rows(found: ReportClassifications) -> list[Classification]:
+    """Every label given to the report's files and addresses."""
+    return [row for rows in (*found.items.values(), *found.urls.values()) for row in rows]
+
+
+def labels_from_items(report: Report, found: ReportClassifications | None = None) -> dict:
+    """{scheme key: label key} for the whole report, taken from its files and addresses:
+    for each scheme in use for whole reports that the report has no label for yet, the
+    most serious label its items have (the first in the scheme's order)."""
+    found = found if found is not None else classifications_for(report)
+    uses = {use.scheme.pk: use for use in schemes_for(report.organisation_id)}
+    labelled = {row.scheme_id for row in found.report}
+    chosen: dict[str, str] = {}
+    for scheme, labels in by_scheme(item_rows(found), scheme_order(report.organisation_id)):
+        use = uses.get(scheme.pk)
+        if use is not None and use.applies_to(REPORT) and scheme.pk not in labelled:
+            chosen[scheme.key] = labels[0].key
+    return chosen
+
+
 def _id(organisation) -> int:
     return organisation if isinstance(organisation, int) else organisation.pk
+
+
+# --- Describing changes -----------------------------------------------------------------
+
+# How long an address may be in a timeline entry's title before it is shortened.
+_ADDRESS_SHOWN = 80
+_AUTOMATIC = {
+    ClassificationSource.REPEAT: "automatically (classified before)",
+    ClassificationSource.KNOWN_MATERIAL: "automatically (known material)",
+}
+
+
+@dataclass
+class ChangeNames:
+    """What `describe_change` needs to name things: scheme and label names by key, and
+    the report's addresses and files by id. `change_names` reads them once for a whole
+    timeline."""
+
+    schemes: dict[str, str] = field(default_factory=dict)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    urls: dict[int, str] = field(default_factory=dict)
+    items: dict[int, str] = field(default_factory=dict)
+    # Scheme keys in the organisation's order (the audit detail's JSON keeps none).
+    order: dict[str, int] = field(default_factory=dict)
+
+
+def change_names(report: Report) -> ChangeNames:
+    """Names for every `classification.changed` row of `report` (four queries)."""
+    names = _scheme_names(report.organisation_id)
+    names.urls = dict(report.urls.values_list("pk", "url"))
+    names.items = {item.pk: item_name(item) for item in report.media.all()}
+    return names
+
+
+def _scheme_names(organisation_id) -> ChangeNames:
+    names = ChangeNames()
+    rows = Label.objects.filter(
+        Q(scheme__organisation=None) | Q(scheme__organisation_id=organisation_id)
+    ).values_list("scheme__key", "scheme__name", "scheme__organisation_id", "key", "name")
+    chosen = dict(
+        SchemeSetting.objects.filter(organisation_id=organisation_id).values_list(
+            "scheme__key", "order"
+        )
+    )
+    for scheme_key, scheme_name, owner, label_key, label_name in rows:
+        names.schemes[scheme_key] = scheme_name
+        names.labels[(scheme_key, label_key)] = label_name
+        default = OWN_SCHEME_ORDER if owner is not None else BUILTIN_ORDER.get(scheme_key, 0)
+        names.order[scheme_key] = chosen.get(scheme_key, default)
+    return names
+
+
+def item_name(item: MediaItem) -> str:
+    return item.original_name or f"{item.get_kind_display()} {item.pk}"
+
+
+def describe_change(detail: dict, *, names: ChangeNames | None = None) -> tuple[str, str]:
+    """(what happened, the labels) in words for a `classification.changed` audit detail:
+    ("Address https://example.com/a classified",
+     "INTERPOL baseline — Baseline (illegal everywhere); Apparent age — removed (was 3 to 6)").
+
+    Pass `names` (from `change_names(report)`) when describing many; without it the
+    names are read for this one detail.
+    """
+    on = detail.get("on") or {}
+    kind, target_id = on.get("type", REPORT), on.get("id")
+    if names is None:
+        names = _scheme_names(detail.get("organisation_id"))
+        _add_target_name(names, kind, target_id)
+    labels, previous = detail.get("labels") or {}, detail.get("previous") or {}
+    what = _target_words(names, kind, target_id)
+    done = "classified" if any(labels.values()) else "labels removed"
+    title = f"{what} {done}" if done == "classified" else f"{what}: {done}"
+    automatic = _AUTOMATIC.get(detail.get("source", ""))
+    if automatic:
+        title = f"{title} {automatic}"
+    keys = sorted(labels, key=lambda key: (names.order.get(key, OWN_SCHEME_ORDER), key))
+    parts = [_label_change(names, key, labels[key], previous.get(key, "")) for key in keys]
+    return title, "; ".join(parts)
+
+
+def _add_target_name(names: ChangeNames, kind: str, target_id) -> None:
+    if kind == URL and target_id is not None:
+        names.urls.update(ReportUrl.objects.filter(pk=target_id).values_list("pk", "url"))
+    elif kind == ITEM and target_id is not None:
+        names.items.update(
+            (item.pk, item_name(item)) for item in MediaItem.objects.filter(pk=target_id)
+        )
+
+
+def _target_words(names: ChangeNames, kind: str, target_id) -> str:
+    if kind == URL:
+        address = names.urls.get(target_id, "")
+        if len(address) > _ADDRESS_SHOWN:
+            address = address[: _ADDRESS_SHOWN - 1] + "…"
+        return f"Address {address}" if address else f"Address {target_id}"
+    if kind == ITEM:
+        return f"File {names.items.get(target_id) or target_id}"
+    return "Whole report"
+
+
+def _label_change(names: ChangeNames, scheme_key: str, new: str, old: str) -> str:
+    scheme = names.schemes.get(scheme_key, scheme_key)
+    new_name = names.labels.get((scheme_key, new), new)
+    old_name = names.labels.get((scheme_key, old), old)
+    if not new:
+        return f"{scheme} — removed (was {old_name})" if old else f"{scheme} — removed"
+    return f"{scheme} — {new_name} (was {old_name})" if old else f"{scheme} — {new_name}"

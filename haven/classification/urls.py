@@ -16,6 +16,11 @@ urlpatterns = [
     path("labels/<int:label_id>/edit", views.label_edit, name="label_edit"),
     path("labels/<int:label_id>/delete", views.label_delete, name="label_delete"),
     path("reports/<str:reference>/", views.classify_report, name="classify_report"),
+    path(
+        "reports/<str:reference>/from-items",
+        views.classify_from_items,
+        name="classify_from_items",
+    ),
     path("reports/<str:reference>/items/<int:item_id>", views.classify_item, name="classify_item"),
     path("reports/<str:reference>/urls/<int:url_id>", views.classify_url, name="classify_url"),
     path("reports/<str:reference>/separate", views.separate, name="separate"),

@@ -86,7 +86,9 @@ def scheme_list(request):
         {
             "form": form,
             "uses": uses,
-            "defaults": services.DEFAULT_ENABLED,
+            "used": [use for use in uses if use.enabled],
+            "required": [use for use in uses if use.required],
+            "chosen": any(use.chosen for use in uses),
             "errors": error_links(form, "form-settings"),
         },
         status=400 if form.errors else 200,
@@ -269,7 +271,9 @@ def classify_item(request, reference, item_id):
 def classify_url(request, reference, url_id):
     report = access_report(request.user, reference)
     report_url = access_url_of(report, url_id)
-    return _classify(request, report, report_url, f"url-{report_url.pk}", "the address")
+    return _classify(
+        request, report, report_url, f"url-{report_url.pk}", f"the address {report_url.url}"
+    )
 
 
 def _classify(request, report, target, prefix: str, what: str):
@@ -294,10 +298,32 @@ def _classify(request, report, target, prefix: str, what: str):
         f"form-{prefix}",
         title=f"Classify {what}",
         action=request.path,
-        button="Save classification",
+        button="Save labels",
         report=report,
         target=target,
     )
+
+
+@require_POST
+@staff_required
+def classify_from_items(request, reference):
+    """Give the whole report, for each scheme it has no label for, the most serious label
+    its addresses and files have."""
+    report = access_report(request.user, reference)
+    labels = services.labels_from_items(report)
+    if not labels:
+        messages.info(request, "The whole report already has every label its items have.")
+        return _back_to_panel(report, "classification")
+    try:
+        rows = services.classify(report, labels=labels, by=request.user, actor=_actor(request))
+    except ActionError as error:
+        messages.error(request, f"Nothing was saved: {error.message}")
+    else:
+        given = "; ".join(
+            f"{row.scheme.name}: {row.label.name}" for row in rows if row.scheme.key in labels
+        )
+        messages.success(request, f"The whole report now has its items' labels: {given}.")
+    return _back_to_panel(report, "classification")
 
 
 @require_POST

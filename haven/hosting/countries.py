@@ -22,14 +22,12 @@ from typing import Protocol
 import iptocc
 from django.conf import settings
 
+from haven.web.countries import is_country
+
 log = logging.getLogger(__name__)
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-# Codes the registries use that are not ISO 3166 countries (Kosovo's user-assigned code
-# and the registries' regional codes); pycountry does not know them.
-EXTRA_NAMES = {"XK": "Kosovo", "EU": "European Union", "AP": "Asia/Pacific region"}
 
 
 @dataclass(frozen=True)
@@ -42,37 +40,6 @@ class CountrySource(Protocol):
     def country(self, address: str) -> CountryFact | None:
         """The country of `address`, or None when unknown (private, reserved, not an IP)."""
         ...
-
-
-def country_name(code: str) -> str:
-    """A country's English name for people; the code itself when it is not a country."""
-    import pycountry
-
-    code = (code or "").upper()
-    if not code:
-        return ""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is not None:
-        return getattr(country, "common_name", None) or country.name
-    return EXTRA_NAMES.get(code, code)
-
-
-def is_country_code(code: str) -> bool:
-    import pycountry
-
-    code = (code or "").upper()
-    return code in EXTRA_NAMES or (
-        len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None
-    )
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """(code, name) for every country, by name, for select boxes."""
-    import pycountry
-
-    names = [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
-    names += [("XK", "Kosovo")]
-    return sorted(names, key=lambda pair: pair[1])
 
 
 def iptocc_version() -> str:
@@ -142,7 +109,7 @@ def _add_line(overrides: Overrides, cells: list[str]) -> str:
         network = ipaddress.ip_network(text, strict=False)
     except ValueError:
         return f"{text!r} is not an IP address or network (e.g. 203.0.113.0/24)"
-    if not is_country_code(code):
+    if not is_country(code):
         return f"{cells[1]!r} is not a two-letter country code (e.g. NL)"
     overrides.add(network, code)
     return ""

@@ -15,6 +15,7 @@ import hmac
 import io
 import ipaddress
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import idna
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -22,12 +23,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from haven.audit.services import Actor, record
+from haven.fetching import policy
 from haven.hosting import domains
-from haven.hosting.countries import is_country_code
 from haven.hosting.models import DirectoryKind, HostDirectoryEntry
 from haven.triage.actions import InvalidInput
+from haven.web.countries import is_country
+from haven.web.languages import is_language
 
 ENTRY_FIELDS = (
     "kind",
@@ -151,6 +155,97 @@ def _network_entry(entries, addresses: list[str]) -> HostDirectoryEntry | None:
     return entries.get(pk=best) if best is not None else None
 
 
+# --- Search and display ----------------------------------------------------------------
+
+
+def search(entries, query: str):
+    """The entries of `entries` that `query` finds: text in the range or domain, the name,
+    the abuse e-mail or the notes; and by what they cover: an IP address finds the
+    network entries that contain it, and a host name or a full URL (its host) finds the
+    domain entries that cover it, international names in either form."""
+    query = (query or "").strip()
+    if not query:
+        return entries
+    found = (
+        Q(match__icontains=query)
+        | Q(name__icontains=query)
+        | Q(abuse_email__icontains=query)
+        | Q(notes__icontains=query)
+    )
+    host = _host_of(query)
+    address = _ip(host)
+    if address is not None:
+        found |= Q(pk__in=_networks_containing(entries, address))
+    elif host:
+        ascii_host = _ascii(host)
+        if ascii_host and ascii_host != query.lower():
+            found |= Q(match__icontains=ascii_host)
+        labels = ascii_host.split(".") if ascii_host else []
+        suffixes = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+        if suffixes:
+            found |= Q(kind=DirectoryKind.DOMAIN, match__in=suffixes)
+    return entries.filter(found)
+
+
+def _host_of(query: str) -> str:
+    if "://" in query:
+        try:
+            return urlsplit(query).hostname or ""
+        except ValueError:
+            return ""
+    if " " in query or "@" in query:
+        return ""
+    if _ip(query.strip("[]")) is not None:
+        return query.strip("[]")
+    # "example.org/page" or "example.org:8080": the host is before the path or port.
+    return query.split("/", 1)[0].rsplit(":", 1)[0].lower().rstrip(".")
+
+
+def _ip(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _ascii(host: str) -> str:
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return ""
+
+
+def _networks_containing(entries, address) -> list[int]:
+    found = []
+    for pk, text in entries.filter(kind=DirectoryKind.NETWORK).values_list("pk", "match"):
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            continue
+        if network.version == address.version and address in network:
+            found.append(pk)
+    return found
+
+
+def shown_domain(name: str) -> str:
+    """An international domain name as people read it, with the form DNS uses in
+    brackets: "bücher.example (xn--bcher-kva.example)". Other names are unchanged.
+
+    Both are shown because a look-alike name (a Cyrillic letter for a Latin one) only
+    shows itself in the punycode form."""
+    if "xn--" not in (name or "").lower():
+        return name
+    try:
+        readable = idna.decode(name)
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return name
+    return f"{readable} ({name})" if readable != name.lower() else name
+
+
+def shown_match(entry: HostDirectoryEntry) -> str:
+    return shown_domain(entry.match) if entry.kind == DirectoryKind.DOMAIN else entry.match
+
+
 # --- Validation ------------------------------------------------------------------------
 
 
@@ -192,22 +287,27 @@ def clean_entry(data: dict) -> dict:
     if len(cleaned["name"]) > 200:
         raise InvalidInput("Keep the name under 200 characters.", "name")
     country = str(data.get("country", "") or "").strip().upper()
-    if country and not is_country_code(country):
+    if country and not is_country(country):
         raise InvalidInput("Enter a two-letter country code such as NL.", "country")
     cleaned["country"] = country
     cleaned["abuse_email"] = clean_email(data.get("abuse_email", ""), "abuse_email")
     api_url = str(data.get("notice_api_url", "") or "").strip()
     if api_url:
-        try:
-            URLValidator(schemes=["https", "http"])(api_url)
-        except ValidationError:
-            raise InvalidInput(
-                "Enter the notice API's full address (https://…).", "notice_api_url"
-            ) from None
         if len(api_url) > 500:
-            raise InvalidInput("Keep the address under 500 characters.", "notice_api_url")
+            raise InvalidInput(
+                "Keep the notice API address under 500 characters.", "notice_api_url"
+            )
+        problem = api_address_problem(api_url, http_allowed=notice_api_http_allowed())
+        if problem:
+            raise InvalidInput(problem, "notice_api_url")
     cleaned["notice_api_url"] = api_url
-    cleaned["language"] = str(data.get("language", "") or "").strip().lower()[:10]
+    language = str(data.get("language", "") or "").strip().lower()
+    if language and not is_language(language):
+        raise InvalidInput(
+            f"“{language[:20]}” is not a language code: use one such as en, fr or nl.",
+            "language",
+        )
+    cleaned["language"] = language
     cdn = data.get("cdn", False)
     cleaned["cdn"] = (
         cdn if isinstance(cdn, bool) else str(cdn).strip().lower() in ("1", "true", "yes", "y")
@@ -216,6 +316,76 @@ def clean_entry(data: dict) -> dict:
     if len(cleaned["notes"]) > NOTES_MAX_LENGTH:
         raise InvalidInput(f"Keep the notes under {NOTES_MAX_LENGTH:,} characters.", "notes")
     return cleaned
+
+
+def notice_api_http_allowed() -> bool:
+    """Whether a notice API address may be http://: the switch the takedown sender obeys
+    (HAVEN_TAKEDOWN_API_ALLOW_HTTP, for tests and closed networks), so the directory
+    accepts exactly the addresses that will be called."""
+    return bool(getattr(settings, "TAKEDOWN_API_ALLOW_HTTP", False))
+
+
+def api_address_problem(url: str, *, http_allowed: bool) -> str:
+    """Why Haven would refuse to call the API at `url`, in words ("" when it would not).
+
+    https only (the token travels with every call) unless `http_allowed`; no user name
+    or password in the address; a port and, for an IP literal, an address that the fetch
+    policy allows. Host names are checked when the call is made: what they resolve to
+    can change.
+    """
+    example = "Enter the API's full address, such as https://api.example.net/notices."
+    try:
+        URLValidator(schemes=["https", "http"])(url)
+        parts = urlsplit(url)
+        port = parts.port
+    except (ValidationError, ValueError):
+        return example
+    host = parts.hostname or ""
+    if parts.scheme != "https" and not http_allowed:
+        return "Use an https:// address: the API token must not travel in clear."
+    if parts.username or parts.password:
+        return "Leave the user name and password out of the address."
+    if port is not None and not policy.port_allowed(port):
+        return f"Haven does not connect to port {port}: use the API's usual port."
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return ""
+    reason = policy.forbidden_reason(address)
+    if reason:
+        return f"Haven may not connect to {host} ({reason}): use the API's public address."
+    return ""
+
+
+def clean_network_range(text: str, field_name: str = "network_range") -> str:
+    """A network range as RDAP gives them, checked and normalised: one or more CIDR
+    prefixes separated by commas ("192.0.2.0/24, 198.51.100.0/25"), or a first and a
+    last address ("192.0.2.0 - 192.0.3.255"). Raises InvalidInput naming the field."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    bad = InvalidInput(
+        "Enter a network range such as 203.0.113.0/24, or its first and last addresses "
+        "such as 203.0.113.0 - 203.0.113.255.",
+        field_name,
+    )
+    for dash in ("\u2013", "\u2014"):  # en and em dashes, as people type ranges
+        text = text.replace(dash, "-")
+    try:
+        if "-" in text and "/" not in text:
+            first_text, _, last_text = text.partition("-")
+            first = ipaddress.ip_address(first_text.strip())
+            last = ipaddress.ip_address(last_text.strip())
+        else:
+            parts = [part.strip() for part in text.split(",")]
+            return ", ".join(str(ipaddress.ip_network(part, strict=False)) for part in parts)
+    except ValueError:
+        raise bad from None
+    if first.version != last.version:
+        raise InvalidInput("Give both ends of the range in IPv4, or both in IPv6.", field_name)
+    if first > last:  # type: ignore[operator]
+        raise InvalidInput("The first address of the range comes after the last.", field_name)
+    return f"{first} - {last}"
 
 
 def clean_email(value, field_name: str) -> str:

@@ -1,19 +1,22 @@
 """Forms for the hosting pages: they parse input; the rules live in `services` and
 `directory`, whose refusals are put back beside the field they are about."""
 
+from typing import Any
+
 from django import forms
 
-from haven.accounts.forms import NOTICE_LANGUAGES
 from haven.hosting import directory
-from haven.hosting.countries import country_choices
 from haven.hosting.models import DirectoryKind, HostDirectoryEntry, Hosting
 from haven.triage.actions import InvalidInput
+from haven.web.countries import country_choices
+from haven.web.languages import language_choices
 
 IMPORT_MAX_BYTES = 1024 * 1024
+CHOOSE_COUNTRY = "Choose a country from the list."
 
 
 def _countries() -> list[tuple[str, str]]:
-    return [("", "Not known")] + [(code, f"{name} ({code})") for code, name in country_choices()]
+    return country_choices("Not known")
 
 
 def show_error(form: forms.Form, problem: InvalidInput) -> None:
@@ -22,21 +25,57 @@ def show_error(form: forms.Form, problem: InvalidInput) -> None:
 
 
 def error_links(form: forms.Form, form_id: str) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary; each link goes to the field at fault."""
+    """(anchor, message) for the error summary; each link goes to the field at fault,
+    and names it unless the message already does ("Abuse e-mail: Enter an e-mail…")."""
     links: list[tuple[str, str]] = []
     for name, errors in form.errors.items():
-        anchor = form[name].auto_id if name in form.fields else form_id
-        links.extend((anchor, str(message)) for message in errors)
+        label = ""
+        if name in form.fields:
+            bound = form[name]
+            anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
+            label = str(bound.label or "")
+        else:
+            anchor = form_id
+        links.extend((anchor, _named(label, str(message))) for message in errors)
     return links
+
+
+def _named(label: str, message: str) -> str:
+    if not label or label.casefold() in message.casefold():
+        return message
+    return f"{label}: {message}"
+
+
+def _keep_recorded(field: forms.Field, recorded: str) -> None:
+    """Keep a value recorded before the choices were checked selectable, so that the
+    form does not quietly replace it with the first choice."""
+    assert isinstance(field, forms.ChoiceField)
+    choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+    values: set[str] = set()
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            values.update(choice for choice, _ in label)
+        else:
+            values.add(value)
+    if recorded and recorded not in values:
+        field.choices = [*choices, (recorded, recorded)]
 
 
 class CorrectionForm(forms.Form):
     """An analyst's corrections to one address's hosting record. Only the fields whose
     value differs from what is recorded become corrections."""
 
-    country = forms.ChoiceField(choices=_countries, required=False)
+    country = forms.ChoiceField(
+        choices=_countries, required=False, error_messages={"invalid_choice": CHOOSE_COUNTRY}
+    )
     network_name = forms.CharField(label="Network (who runs it)", max_length=200, required=False)
-    network_range = forms.CharField(label="Network range", max_length=100, required=False)
+    network_range = forms.CharField(
+        label="Network range",
+        max_length=100,
+        required=False,
+        help_text="A range such as 203.0.113.0/24 (several separated by commas), or its "
+        "first and last addresses such as 203.0.113.0 - 203.0.113.255.",
+    )
     abuse_email = forms.CharField(
         label="Abuse e-mail",
         max_length=254,
@@ -60,11 +99,18 @@ class CorrectionForm(forms.Form):
         # Ids unique per address: the report page shows one form per reported address.
         kwargs.setdefault("auto_id", f"id_hosting{url_id}_%s")
         super().__init__(*args, **kwargs)
-        recorded = initial.get("country", "")
-        country = self.fields["country"]
-        if recorded and recorded not in dict(country.choices):  # type: ignore[attr-defined]
-            # A registry code that is not a country (EU, AP): keep it selectable.
-            country.choices = [*country.choices, (recorded, recorded)]  # type: ignore[attr-defined]
+        # A registry code that is not a country (EU, AP): keep it selectable.
+        _keep_recorded(self.fields["country"], initial.get("country", ""))
+
+    def clean_network_range(self) -> str:
+        text = self.cleaned_data.get("network_range", "")
+        if text == (self.initial.get("network_range") or ""):
+            # What the look-up recorded stays as it is, even in a form it did not expect.
+            return text
+        try:
+            return directory.clean_network_range(text)
+        except InvalidInput as problem:
+            raise forms.ValidationError(problem.message) from None
 
     def clean_abuse_email(self) -> str:
         return self._email("abuse_email")
@@ -102,7 +148,9 @@ class EntryForm(forms.Form):
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Name the host or service."}
     )
-    country = forms.ChoiceField(choices=_countries, required=False)
+    country = forms.ChoiceField(
+        choices=_countries, required=False, error_messages={"invalid_choice": CHOOSE_COUNTRY}
+    )
     abuse_email = forms.CharField(
         label="Abuse e-mail",
         max_length=254,
@@ -113,7 +161,7 @@ class EntryForm(forms.Form):
         label="Notice API address",
         max_length=500,
         required=False,
-        help_text="Only for hosts that take notices through an API.",
+        help_text="Only for hosts that take notices through an API: its https:// address.",
     )
     api_token = forms.CharField(
         label="Notice API token",
@@ -125,8 +173,9 @@ class EntryForm(forms.Form):
     forget_token = forms.BooleanField(label="Remove the stored token", required=False)
     language = forms.ChoiceField(
         label="Language of notices",
-        choices=[("", "The organisation's default"), *NOTICE_LANGUAGES],
+        choices=(),
         required=False,
+        error_messages={"invalid_choice": "Choose the language of notices from the list."},
     )
     cdn = forms.BooleanField(
         label="This is a CDN or reverse proxy: the real host is hidden behind it", required=False
@@ -144,6 +193,11 @@ class EntryForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.entry = entry
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = language_choices("Your organisation's default")
+        _keep_recorded(language, entry.language if entry else "")
+        _keep_recorded(self.fields["country"], entry.country if entry else "")
         stored = entry is not None and bool(entry.notice_api_token_sealed)
         self.fields["api_token"].help_text = (
             "A token is stored (encrypted, never shown). Enter a new one to replace it."

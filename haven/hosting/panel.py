@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 
 from haven.hosting import services
-from haven.hosting.countries import country_name
+from haven.hosting.directory import shown_domain
 from haven.hosting.forms import CorrectionForm
 from haven.hosting.models import Hosting
 from haven.triage.panels import Panel, register
+from haven.web.countries import country_name
 
 SOURCE_LABELS = {
     "dns": "DNS",
@@ -41,6 +42,8 @@ class Row:
     contact: services.Contact | None
     form: CorrectionForm
     addresses_from: str
+    # The host name as people read it: "bücher.example (xn--bcher-kva.example)".
+    hostname_shown: str = ""
 
 
 def register_panel() -> None:
@@ -69,6 +72,7 @@ def context(report, user, request=None) -> dict:
                 contact=services.notice_contact(url) if hosting else None,
                 form=CorrectionForm(hosting=hosting, url_id=url.pk),
                 addresses_from=addresses_from(hosting) if hosting else "",
+                hostname_shown=shown_domain(hosting.hostname) if hosting else "",
             )
         )
     return {"rows": rows}
@@ -85,12 +89,13 @@ def facts(hosting: Hosting) -> list[Fact]:
     country = f"{country_name(hosting.country)} ({hosting.country})" if hosting.country else ""
     shown = [
         ("Country", country, "country"),
-        ("Network", hosting.network_name, "network_name"),
+        # The same labels as the correction form's fields.
+        ("Network (who runs it)", hosting.network_name, "network_name"),
         ("Network range", hosting.network_range, "network_range"),
-        ("Abuse contact", hosting.abuse_email, "abuse_email"),
+        ("Abuse e-mail", hosting.abuse_email, "abuse_email"),
         ("Registrar", hosting.registrar_name, "registrar_name"),
-        ("Registrar's abuse contact", hosting.registrar_abuse_email, "registrar_abuse_email"),
-        ("CDN", hosting.cdn, "cdn"),
+        ("Registrar's abuse e-mail", hosting.registrar_abuse_email, "registrar_abuse_email"),
+        ("CDN in front of the site", hosting.cdn, "cdn"),
     ]
     return [
         Fact(

@@ -25,11 +25,12 @@ from haven.fetching import urls
 from haven.fetching.models import Fetch
 from haven.fetching.resolve import ResolveError, Resolver, SystemResolver, resolve_within
 from haven.hosting import cdn, directory, domains
-from haven.hosting.countries import CountryFact, CountrySource, default_source, is_country_code
+from haven.hosting.countries import CountryFact, CountrySource, default_source
 from haven.hosting.models import Hosting
 from haven.hosting.rdap import DomainRegistration, IpNetwork, RdapClient, RdapError, default_client
 from haven.reports.models import ReportUrl
 from haven.triage.actions import InvalidInput
+from haven.web.countries import is_country
 
 log = logging.getLogger(__name__)
 
@@ -346,11 +347,13 @@ def _clean_correction(name: str, value) -> str:
     text = str(value or "").strip()
     if name == "country":
         text = text.upper()
-        if text and not is_country_code(text):
+        if text and not is_country(text):
             raise InvalidInput("Choose a country.", name)
         return text
     if name in EMAIL_FIELDS:
         return directory.clean_email(text, name)
+    if name == "network_range":
+        return directory.clean_network_range(text, name)
     limit = MAX_LENGTHS[name]
     if len(text) > limit:
         raise InvalidInput(f"Keep this under {limit} characters.", name)

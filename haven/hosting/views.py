@@ -8,7 +8,6 @@ Staff look and correct; supervisors change the directory. Objects are fetched th
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +28,8 @@ from haven.hosting.panel import addresses_from, facts
 from haven.jobs.services import enqueue
 from haven.triage import panels
 from haven.triage.actions import InvalidInput
+from haven.web.countries import country_name
+from haven.web.languages import language_name
 
 PAGE_SIZE = 50
 
@@ -88,6 +89,7 @@ def correct(request, url_id: int):
             "report": report_url.report,
             "hosting": hosting,
             "facts": facts(hosting) if hosting else [],
+            "hostname_shown": directory.shown_domain(hosting.hostname) if hosting else "",
             "addresses_from": addresses_from(hosting) if hosting else "",
             "form": form,
             "form_id": form_id,
@@ -104,25 +106,29 @@ def correct(request, url_id: int):
 @staff_required
 def directory_list(request):
     search = SearchForm(request.GET)
-    entries = directory_for(request.user).order_by("kind", "match")
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    if query:
-        entries = entries.filter(
-            Q(match__icontains=query)
-            | Q(name__icontains=query)
-            | Q(abuse_email__icontains=query)
-            | Q(notes__icontains=query)
-        )
+    entries = directory.search(directory_for(request.user), query).order_by("kind", "match")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        _shown(entry)
     return render(
         request, "hosting/directory_list.html", {"page": page, "search": search, "query": query}
     )
 
 
+def _shown(entry):
+    """Display-only names for the templates: the domain in Unicode with its punycode,
+    the country by name."""
+    entry.shown_match = directory.shown_match(entry)
+    entry.country_name = country_name(entry.country) if entry.country else ""
+    entry.language_name = language_name(entry.language) if entry.language else ""
+    return entry
+
+
 @require_GET
 @staff_required
 def directory_entry(request, directory_entry_id: int):
-    entry = access_entry(request.user, directory_entry_id)
+    entry = _shown(access_entry(request.user, directory_entry_id))
     return render(request, "hosting/directory_entry.html", {"entry": entry})
 
 
@@ -143,7 +149,7 @@ def directory_add(request):
         except InvalidInput as problem:
             show_error(form, problem)
         else:
-            messages.success(request, f"{entry.match} added to the directory.")
+            messages.success(request, f"{directory.shown_match(entry)} added to the directory.")
             return redirect("hosting:directory_entry", directory_entry_id=entry.pk)
     return _entry_form(request, form, None)
 
@@ -176,7 +182,7 @@ def _entry_form(request, form: EntryForm, entry):
         "hosting/directory_form.html",
         {
             "form": form,
-            "entry": entry,
+            "entry": _shown(entry) if entry is not None else None,
             "form_id": "entry-form",
             "errors": error_links(form, "entry-form"),
         },
@@ -190,9 +196,9 @@ def directory_delete(request, directory_entry_id: int):
     entry = access_entry(request.user, directory_entry_id)
     if request.method == "POST":
         directory.delete_entry(_actor(request), entry)
-        messages.success(request, f"{entry.match} removed from the directory.")
+        messages.success(request, f"{directory.shown_match(entry)} removed from the directory.")
         return redirect("hosting:directory")
-    return render(request, "hosting/directory_delete.html", {"entry": entry})
+    return render(request, "hosting/directory_delete.html", {"entry": _shown(entry)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from haven.audit.services import Actor, record
-from haven.routing.countries import is_country
 from haven.routing.credentials import seal_token
 from haven.routing.models import Partner, PartnerKind
 from haven.triage.actions import InvalidInput, InvalidTransition
+from haven.web.countries import is_country
+from haven.web.languages import is_language
 
 FIELDS = ("kind", "name", "country", "email", "language", "api_url", "notes", "active")
 NEEDS_COUNTRY = (PartnerKind.HOTLINE,)
@@ -90,6 +91,24 @@ def deactivate_partner(partner: Partner, by, *, actor=None) -> Partner:
     return partner
 
 
+def other_active_hotline(organisation_id: int, country: str, *, exclude=None) -> Partner | None:
+    """The first-added active hotline for `country` other than `exclude`, if any.
+
+    Two active hotlines for one country are allowed (Germany has three INHOPE hotlines),
+    but forwards go to the first added only, so the partner form warns before saving a
+    second one.
+    """
+    partners = Partner.objects.filter(
+        organisation_id=organisation_id,
+        kind=PartnerKind.HOTLINE,
+        active=True,
+        country=(country or "").upper(),
+    )
+    if exclude is not None:
+        partners = partners.exclude(pk=exclude.pk)
+    return partners.order_by("pk").first()
+
+
 def _require_supervisor(user, organisation_id: int) -> None:
     if not user.is_supervisor or user.organisation_id != organisation_id:
         raise PermissionDenied("Only supervisors can change the directory of partners.")
@@ -112,6 +131,11 @@ def _check(partner: Partner) -> None:
         raise InvalidInput("Choose a country from the list.", "country")
     if partner.kind in NEEDS_COUNTRY and not partner.country:
         raise InvalidInput("Choose the country this hotline covers.", "country")
+    if not is_language(partner.language):
+        raise InvalidInput(
+            "Choose the partner's language from the list (an ISO 639-1 code such as en).",
+            "language",
+        )
     if partner.api_url and not partner.api_token_sealed:
         raise InvalidInput("Give the API token the partner's Haven issued to you.", "api_token")
     if not partner.email and not partner.api_url:

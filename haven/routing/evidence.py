@@ -18,7 +18,7 @@ from haven.classification.models import Classification
 from haven.fetching.models import Fetch, Purpose
 from haven.matching.models import Feedback, Match
 from haven.reports.models import Category, MediaItem, Report, ReportUrl
-from haven.routing.countries import country_name
+from haven.web.countries import country_name
 
 SCHEMA = "haven-evidence/1"
 NOTICE = (

@@ -3,16 +3,16 @@ rules live in `services` and `directory`."""
 
 from django import forms
 
-from haven.routing import config
-from haven.routing.countries import country_choices
+from haven.hosting.directory import api_address_problem
+from haven.routing import config, directory
 from haven.routing.models import Partner, PartnerKind
 from haven.routing.services import FORWARD_KINDS
+from haven.web.countries import country_choices, country_name
+from haven.web.languages import language_choices
 
 ANY = [("", "Any")]
-
-
-def _countries(blank: str):
-    return [("", blank), *country_choices()]
+EMAIL_EXAMPLE = "Enter an e-mail address such as abuse@example.net."
+CHOOSE_COUNTRY = "Choose a country from the list."
 
 
 class PartnerFilterForm(forms.Form):
@@ -23,7 +23,7 @@ class PartnerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)
-        country.choices = _countries("Any")
+        country.choices = country_choices("Any")
 
     def apply(self, partners):
         if not self.is_valid():
@@ -39,7 +39,10 @@ class PartnerFilterForm(forms.Form):
 class PartnerForm(forms.Form):
     kind = forms.ChoiceField(
         choices=PartnerKind.choices,
-        error_messages={"required": "Choose what kind of partner this is."},
+        error_messages={
+            "required": "Choose what kind of partner this is.",
+            "invalid_choice": "Choose what kind of partner this is from the list.",
+        },
     )
     name = forms.CharField(max_length=200, error_messages={"required": "Give the partner's name."})
     country = forms.ChoiceField(
@@ -47,14 +50,25 @@ class PartnerForm(forms.Form):
         required=False,
         help_text="The country a hotline or police unit covers. Content hosted there is "
         "forwarded to its hotline.",
+        error_messages={"invalid_choice": CHOOSE_COUNTRY},
     )
     email = forms.EmailField(
         label="E-mail address",
         required=False,
         max_length=254,
         help_text="Where referrals go when the partner does not run Haven.",
+        error_messages={"invalid": EMAIL_EXAMPLE},
     )
-    language = forms.CharField(max_length=10, initial="en", help_text="e.g. en, de, fr.")
+    language = forms.ChoiceField(
+        label="Language",
+        choices=(),
+        initial="en",
+        help_text="The language the partner works in.",
+        error_messages={
+            "required": "Choose the language the partner works in.",
+            "invalid_choice": "Choose the partner's language from the list.",
+        },
+    )
     api_url = forms.URLField(
         label="Address of the partner's Haven",
         required=False,
@@ -62,6 +76,10 @@ class PartnerForm(forms.Form):
         assume_scheme="https",
         help_text="For a partner that runs Haven, e.g. https://haven.example.org: referrals "
         "then go straight into its queue.",
+        error_messages={
+            "invalid": "Enter the full address of the partner's Haven, such as "
+            "https://haven.example.org."
+        },
     )
     api_token = forms.CharField(
         label="API token",
@@ -77,12 +95,14 @@ class PartnerForm(forms.Form):
     )
     active = forms.BooleanField(required=False, initial=True, label="Active")
 
-    def __init__(self, *args, partner: Partner | None = None, **kwargs):
+    def __init__(self, *args, partner: Partner | None = None, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)
-        country.choices = _countries("None")
+        country.choices = country_choices("None")
         self.partner = partner
+        self.organisation_id = partner.organisation_id if partner else _pk(organisation)
+        self._languages(partner)
         if partner is None:
             del self.fields["active"]
         else:
@@ -97,27 +117,97 @@ class PartnerForm(forms.Form):
                 self.fields["clear_token"] = forms.BooleanField(
                     required=False, label="Remove the stored API token"
                 )
+        self.other_hotline = self._other_hotline()
+        if self.other_hotline is not None:
+            other = self.other_hotline
+            where = country_name(other.country)
+            # partner_hotline_for picks the first added of the active hotlines.
+            chosen = self.partner if self.partner and self.partner.pk < other.pk else other
+            self.fields["second_hotline"] = forms.BooleanField(
+                required=False,
+                label=f"Keep two active hotlines for {where}",
+                help_text=f"{other.name} is already an active hotline for {where}. Content "
+                f"hosted there is forwarded to one of them only: {chosen.name}, the first "
+                "added, until it is deactivated.",
+            )
+
+    def _languages(self, partner: Partner | None) -> None:
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        choices = language_choices()
+        recorded = partner.language if partner else ""
+        if recorded and recorded not in dict(_flat(choices)):
+            # Saved before languages were checked: keep it until someone changes it.
+            choices = [*choices, (recorded, recorded)]
+        language.choices = choices
+
+    def _other_hotline(self) -> Partner | None:
+        """Another active hotline for the country a bound form names, when saving would
+        make this partner a second one (nothing to say if it already was)."""
+        if not self.is_bound or self.organisation_id is None:
+            return None
+        kind = self.data.get(self.add_prefix("kind"), "")
+        country = str(self.data.get(self.add_prefix("country"), "")).upper()
+        active = self.partner is None or bool(self.data.get(self.add_prefix("active")))
+        if kind != PartnerKind.HOTLINE or not country or not active:
+            return None
+        partner = self.partner
+        if (
+            partner is not None
+            and partner.kind == PartnerKind.HOTLINE
+            and partner.active
+            and partner.country == country
+        ):
+            return None
+        return directory.other_active_hotline(self.organisation_id, country, exclude=partner)
 
     def clean_language(self) -> str:
-        return self.cleaned_data["language"].strip().lower() or "en"
+        return self.cleaned_data["language"] or "en"
 
     def clean_api_url(self) -> str:
         url = self.cleaned_data["api_url"]
-        if url and not url.startswith("https://") and not config.http_allowed():
-            raise forms.ValidationError("Use an https:// address.")
+        problem = api_address_problem(url, http_allowed=config.http_allowed()) if url else ""
+        if problem:
+            raise forms.ValidationError(problem)
         return url
+
+    def clean(self):
+        data = super().clean()
+        if self.other_hotline is not None and not data.get("second_hotline"):
+            other = self.other_hotline
+            self.add_error(
+                "second_hotline",
+                f"{other.name} is already an active hotline for "
+                f"{country_name(other.country)}. Tick this box to keep both, or choose "
+                "another country or kind.",
+            )
+        return data
 
     def partner_data(self) -> dict:
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in ("api_token", "clear_token")
+            if name not in ("api_token", "clear_token", "second_hotline")
         }
+
+
+def _flat(choices) -> list[tuple[str, str]]:
+    flat: list[tuple[str, str]] = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            flat.extend(label)
+        else:
+            flat.append((value, label))
+    return flat
+
+
+def _pk(organisation) -> int | None:
+    return getattr(organisation, "pk", organisation)
 
 
 class PartnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        where = f" ({obj.country})" if obj.country else ""
+        where = f" ({country_name(obj.country)})" if obj.country else ""
         how = "Haven API" if obj.api_url and obj.api_token_sealed else "e-mail"
         return f"{obj.name}{where}, by {how}"
 
@@ -132,7 +222,13 @@ def _partner_field(organisation_id: int, kinds, label: str, empty: str) -> Partn
         organisation_id=organisation_id, kind__in=kinds, active=True
     ).order_by("country", "name")
     return PartnerChoiceField(
-        queryset=partners, label=label, empty_label=empty, error_messages={"required": empty}
+        queryset=partners,
+        label=label,
+        empty_label=empty,
+        error_messages={
+            "required": f"{empty}.",
+            "invalid_choice": f"{empty} from the list: that one is not in the directory.",
+        },
     )
 
 
@@ -149,7 +245,11 @@ class ForwardForm(forms.Form):
                 label="Addresses to forward",
                 widget=forms.CheckboxSelectMultiple,
                 initial=list(urls),
-                error_messages={"required": "Choose at least one address."},
+                error_messages={
+                    "required": "Choose at least one address to forward.",
+                    "invalid_choice": "Choose addresses of this report only.",
+                    "invalid_pk_value": "Choose addresses of this report only.",
+                },
             )
 
 

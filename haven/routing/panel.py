@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from haven.hosting.models import Hosting
 from haven.routing import config
-from haven.routing.countries import country_name
 from haven.routing.evidence import evidence_package
 from haven.routing.forms import AcknowledgedForm, ForwardForm, PoliceForm
 from haven.routing.models import Referral, ReferralKind, ReferralStatus
 from haven.routing.services import partner_hotline_for
 from haven.triage.panels import Panel
+from haven.web.countries import country_name
 
 KEY = "routing"
 
@@ -42,7 +42,8 @@ def context(report, user, request=None) -> dict:
 
 def suggestions(report, referrals: list[Referral]) -> list[dict]:
     """One per hosting country other than the organisation's: that country's partner
-    hotline (or the lack of one) and the addresses hosted there."""
+    hotline (or the lack of one), the addresses hosted there, and what already went to
+    that hotline (a forward, or the takedown's escalation) so it is not offered twice."""
     organisation = report.organisation
     hosted = (
         Hosting.objects.filter(report_url__report=report)
@@ -57,24 +58,38 @@ def suggestions(report, referrals: list[Referral]) -> list[dict]:
     found = []
     for country, urls in by_country.items():
         partner = partner_hotline_for(organisation, country)
-        done = [
-            r
-            for r in referrals
-            if partner is not None
-            and r.partner_id == partner.pk
-            and r.kind == ReferralKind.FORWARD
-            and r.status != ReferralStatus.FAILED
-        ]
+        sent = _sent_to(partner, referrals) if partner is not None else []
+        covered = {entry.get("url") for referral in sent for entry in _urls_of(referral)}
         found.append(
             {
                 "country": country,
                 "country_name": country_name(country),
                 "partner": partner,
                 "urls": urls,
-                "forwarded": done[0] if done else None,
+                # The earliest referral that reached this hotline, for "Already … on …".
+                "forwarded": sent[-1] if sent else None,
+                # Addresses hosted there that no referral to this hotline has carried yet.
+                "remaining": [url for url in urls if url.url not in covered],
             }
         )
     return found
+
+
+def _sent_to(partner, referrals: list[Referral]) -> list[Referral]:
+    """Referrals to `partner` that carried the report there or are on their way (a
+    forward or an escalation), newest first as `referrals` are."""
+    return [
+        referral
+        for referral in referrals
+        if referral.partner_id == partner.pk
+        and referral.kind in (ReferralKind.FORWARD, ReferralKind.ESCALATION)
+        and referral.status != ReferralStatus.FAILED
+    ]
+
+
+def _urls_of(referral: Referral) -> list[dict]:
+    urls = referral.evidence.get("urls") if isinstance(referral.evidence, dict) else None
+    return [entry for entry in urls if isinstance(entry, dict)] if isinstance(urls, list) else []
 
 
 def _row(referral: Referral) -> dict:
@@ -86,6 +101,7 @@ def _row(referral: Referral) -> dict:
         late = hours >= config.chase_hours()
     return {
         "referral": referral,
+        "country_name": country_name(referral.partner.country) if referral.partner.country else "",
         "waiting_hours": waiting,
         "late": late,
         "ack_form": AcknowledgedForm(prefix=f"ack-{referral.pk}"),

@@ -21,7 +21,6 @@ from haven.audit.services import Actor, record
 from haven.jobs.services import enqueue
 from haven.reports.models import Report
 from haven.routing import channels, config
-from haven.routing.countries import country_name
 from haven.routing.evidence import chosen_urls, evidence_package
 from haven.routing.models import (
     AckLink,
@@ -33,6 +32,7 @@ from haven.routing.models import (
 )
 from haven.triage.actions import InvalidInput, InvalidTransition, record_action
 from haven.triage.models import ActionKind
+from haven.web.countries import country_name
 
 __all__ = [
     "UnknownLink",

@@ -18,7 +18,6 @@ from haven.audit.services import Actor, client_ip, record
 from haven.reports.access import access_report
 from haven.routing import directory, services
 from haven.routing.access import access_partner, access_referral, partners_for
-from haven.routing.countries import country_name
 from haven.routing.forms import (
     AcknowledgedForm,
     ForwardForm,
@@ -26,10 +25,12 @@ from haven.routing.forms import (
     PartnerForm,
     PoliceForm,
 )
-from haven.routing.models import PartnerKind, ReferralStatus
+from haven.routing.models import Partner, PartnerKind, ReferralStatus
 from haven.triage import panels
 from haven.triage.actions import ActionError
 from haven.triage.forms import show_refusal
+from haven.web.countries import country_name
+from haven.web.languages import language_name
 
 
 def _actor(request) -> Actor:
@@ -37,15 +38,25 @@ def _actor(request) -> Actor:
 
 
 def _error_links(form) -> list[tuple[str, str]]:
+    """(anchor, message) for the error summary: each links to its field and names it,
+    unless the message already does ("E-mail address: Enter an e-mail address…")."""
     links: list[tuple[str, str]] = []
     for name, errors in form.errors.items():
+        label = ""
         if name in form.fields:
             bound = form[name]
             anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
+            label = str(bound.label or "")
         else:
             anchor = "routing-form"
-        links.extend((anchor, str(message)) for message in errors)
+        links.extend((anchor, _named(label, str(message))) for message in errors)
     return links
+
+
+def _named(label: str, message: str) -> str:
+    if not label or label.casefold() in message.casefold():
+        return message
+    return f"{label}: {message}"
 
 
 def _back_to_panel(report) -> str:
@@ -63,7 +74,9 @@ def partner_list(request):
     groups = {kind: [] for kind in PartnerKind}
     for partner in partners:
         partner.country_name = country_name(partner.country)
+        partner.language_name = language_name(partner.language)
         groups[PartnerKind(partner.kind)].append(partner)
+    _mark_forward_receivers(groups[PartnerKind.HOTLINE])
     return render(
         request,
         "routing/partner_list.html",
@@ -74,10 +87,23 @@ def partner_list(request):
     )
 
 
+def _mark_forward_receivers(hotlines: list[Partner]) -> None:
+    """Where a country has several active hotlines, mark the one forwards go to: the
+    first added (services.partner_hotline_for)."""
+    by_country: dict[str, list[Partner]] = {}
+    for partner in hotlines:
+        if partner.active and partner.country:
+            by_country.setdefault(partner.country, []).append(partner)
+    for several in by_country.values():
+        if len(several) > 1:
+            first = min(several, key=lambda partner: partner.pk)
+            first.receives_forwards = True  # type: ignore[attr-defined]
+
+
 @require_http_methods(["GET", "POST"])
 @supervisor_required
 def partner_create(request):
-    form = PartnerForm(request.POST or None)
+    form = PartnerForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             partner = directory.create_partner(

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor, record
+from haven.classification.services import ChangeNames, change_names, describe_change
 from haven.hashing import sealing
 from haven.hashing.media import rejection_message
 from haven.matching.models import Match
@@ -130,17 +131,22 @@ def timeline(report: Report) -> list[TimelineEntry]:
                 action.detail,
             )
         )
-    events = AuditEvent.objects.filter(
-        organisation_id=report.organisation_id,
-        target_type="report",
-        target_id=str(report.pk),
-        action__in=_LIFECYCLE,
+    events = list(
+        AuditEvent.objects.filter(
+            organisation_id=report.organisation_id,
+            target_type="report",
+            target_id=str(report.pk),
+            action__in=_LIFECYCLE,
+        )
     )
-    entries.extend(TimelineEntry(e.at, e.actor_label, *_describe(e)) for e in events)
+    # Scheme, label, address and file names, read once for all classification changes.
+    changed = any(event.action == "classification.changed" for event in events)
+    names = change_names(report) if changed else None
+    entries.extend(TimelineEntry(e.at, e.actor_label, *_describe(e, names)) for e in events)
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def _describe(event: AuditEvent) -> tuple[str, str]:
+def _describe(event: AuditEvent, names: ChangeNames | None = None) -> tuple[str, str]:
     detail = event.detail
     if event.action == "report.assigned":
         return f"Assigned to {detail.get('assignee', '')}", ""
@@ -155,7 +161,7 @@ def _describe(event: AuditEvent) -> tuple[str, str]:
     if event.action in _CASE_EVENTS:
         return _CASE_EVENTS[event.action].format(**_text(detail)), detail.get("reason", "")
     if event.action == "classification.changed":
-        return _classification_change(detail)
+        return describe_change(detail, names=names)
     return "Claimed", ""
 
 
@@ -169,15 +175,6 @@ _CASE_EVENTS = {
 
 def _text(detail: dict) -> dict:
     return {key: detail.get(key, "") for key in ("case", "joined", "separated")}
-
-
-def _classification_change(detail: dict) -> tuple[str, str]:
-    on = detail.get("on") or {}
-    what = "report" if on.get("type") == "report" else f"{on.get('type')} {on.get('id')}"
-    labels = ", ".join(
-        f"{scheme}: {label or 'removed'}" for scheme, label in detail.get("labels", {}).items()
-    )
-    return f"Classification of the {what} changed", labels
 
 
 def _label(choices, value) -> str:

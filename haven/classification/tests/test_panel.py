@@ -33,10 +33,12 @@ def test_the_panel_shows_labels_with_who_gave_them_and_a_form_per_item(
     classify(report, labels={"interpol": "baseline"}, by=analyst)
     classify(report, target=address, labels={"content": "website"}, by=None, source="repeat")
     html = panel(detail(analyst_client, report))
+    # The summary says where each label is: on the whole report, or on its items.
     assert (
-        "Schemes used:</strong> INTERPOL baseline: Baseline (illegal everywhere); "
-        "Content type: Whole website." in html
+        "Labels of the whole report:</strong> INTERPOL baseline: Baseline (illegal everywhere)."
+        in html
     )
+    assert "Labels of its addresses and files:</strong> Content type: Whole website." in html
     assert "by ana" in html and "classified before" in html
     assert f'id="form-item-{item.pk}"' in html and f'id="form-url-{address.pk}"' in html
     assert 'id="form-report"' in html
@@ -116,8 +118,10 @@ def test_another_organisation_gets_404_on_every_classify_form(
 ):
     item, _ = add_image(report, 1, keep=False)
     address = add_url(report, "https://example.com/a")
+    classify(report, target=address, labels={"interpol": "baseline"}, by=None, source="repeat")
     for url in (
         reverse("classification:classify_report", args=[report.reference]),
+        reverse("classification:classify_from_items", args=[report.reference]),
         reverse("classification:classify_item", args=[report.reference, item.pk]),
         reverse("classification:classify_url", args=[report.reference, address.pk]),
     ):
@@ -166,10 +170,16 @@ def test_the_reported_again_panel_links_the_case_and_its_joined_reports(
 
 
 def test_the_panels_cost_the_same_however_many_items_the_report_has(
-    organisation, analyst, analyst_client
+    organisation, analyst, analyst_client, monkeypatch
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from haven.triage import panels
+
+    # This app's panels only: the others' costs are for their own tests.
+    ours = {key: panels._PANELS[key] for key in ("classification", "duplicates")}
+    monkeypatch.setattr(panels, "_PANELS", ours)
 
     def cost(report) -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -186,3 +196,82 @@ def test_the_panels_cost_the_same_however_many_items_the_report_has(
         return report
 
     assert cost(report_with(1)) == cost(report_with(6))
+
+
+# --- Report and item labels -------------------------------------------------------------
+
+
+@pytest.fixture
+def disagreeing(report, analyst):
+    """A report whose addresses disagree (nationally illegal, baseline) and whose own
+    INTERPOL label is still empty, as when analysts classify each address first."""
+    first, second = add_url(report, "https://a.example/1"), add_url(report, "https://b.example/2")
+    classify(report, target=first, labels={"interpol": "national"}, by=analyst)
+    classify(report, target=second, labels={"interpol": "baseline", "age": "3-6"}, by=analyst)
+    classify(report, labels={"age": "7-10"}, by=analyst)
+    return report
+
+
+def test_the_warning_for_a_required_scheme_says_what_the_items_have(
+    organisation, disagreeing, supervisor, analyst_client
+):
+    from haven.classification import actions
+    from haven.classification.models import Scheme
+
+    interpol = Scheme.objects.get(key="interpol")
+    actions.save_settings(organisation, {interpol.pk: (True, True, 10)}, supervisor)
+    html = panel(detail(analyst_client, disagreeing))
+    assert "Labels of the whole report:</strong> Apparent age: 7 to 10." in html
+    assert (
+        "Labels of its addresses and files:</strong> INTERPOL baseline: Baseline (illegal "
+        "everywhere), Nationally illegal; Apparent age: 3 to 6." in html
+    )
+    assert "Your organisation requires INTERPOL baseline for the whole report" in html
+    assert (
+        "Its addresses and files have INTERPOL baseline: Baseline (illegal everywhere), "
+        "Nationally illegal." in html
+    )
+    # The report's own age band is kept: only INTERPOL is offered from the items.
+    offer = html[html.index('id="form-from-items"') :]
+    offer = offer[: offer.index("</form>")]
+    assert "Apparent age" not in offer
+    assert "Use the items' labels for the whole report</button>" in offer
+    # One button per purpose: the report's form and the items' forms say what they save.
+    assert "Save the whole report's labels</button>" in html
+    assert "Save classification" not in html
+
+
+def test_one_click_gives_the_whole_report_the_most_serious_label_of_its_items(
+    disagreeing, analyst, analyst_client
+):
+    url = reverse("classification:classify_from_items", args=[disagreeing.reference])
+    response = analyst_client.post(url)
+    assert response.status_code == 302
+    assert response.url.endswith("?panel=classification#panel-classification")
+    labels = labels_of(classifications_for(disagreeing).report)
+    assert labels == {"interpol": "baseline", "age": "7-10"}
+    event = AuditEvent.objects.filter(action="classification.changed").latest("pk")
+    assert event.actor == analyst and event.detail["labels"] == {"interpol": "baseline"}
+    html = detail(analyst_client, disagreeing)
+    assert "The whole report now has its items&#x27; labels: INTERPOL baseline: Baseline" in html
+    assert 'id="form-from-items"' not in panel(html)
+    # Again: nothing left to copy, nothing written.
+    analyst_client.post(url)
+    assert AuditEvent.objects.filter(action="classification.changed").count() == 4
+
+
+def test_the_items_labels_are_not_offered_on_a_closed_report(disagreeing, analyst_client):
+    disagreeing.status = Status.CLOSED
+    disagreeing.save()
+    assert 'id="form-from-items"' not in panel(detail(analyst_client, disagreeing))
+    url = reverse("classification:classify_from_items", args=[disagreeing.reference])
+    analyst_client.post(url)
+    assert "interpol" not in labels_of(classifications_for(disagreeing).report)
+
+
+def test_the_queue_shows_one_entry_per_scheme_the_most_serious_label_first(
+    disagreeing, analyst_client
+):
+    html = analyst_client.get(reverse("triage:queue")).content.decode()
+    assert "INTERPOL baseline: Baseline (illegal everywhere), Nationally illegal" in html
+    assert html.count("INTERPOL baseline:") == 1

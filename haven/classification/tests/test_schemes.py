@@ -171,8 +171,42 @@ def test_a_refused_setting_is_shown_beside_its_field(organisation, supervisor_cl
     response = supervisor_client.post(SCHEMES, {**data, f"required_{uk.pk}": "on"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "A scheme must be used to be required." in html
-    assert f'href="#id_required_{uk.pk}"' in html
+    # The message names the scheme, beside the box and in the summary that links to it.
+    message = "UK categories can only be required while it is used: tick “Use UK categories” too."
+    assert message in html
+    assert f'<a href="#id_required_{uk.pk}">Require UK categories: {message}</a>' in html
+
+
+def test_an_order_out_of_range_names_its_scheme(organisation, supervisor_client):
+    data = {f"order_{use.scheme.pk}": use.order for use in all_schemes_for(organisation)}
+    interpol = Scheme.objects.get(key="interpol")
+    response = supervisor_client.post(SCHEMES, {**data, f"order_{interpol.pk}": "99999"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        f'<a href="#id_order_{interpol.pk}">The order of INTERPOL baseline is from 0 to 32767.</a>'
+        in html
+    )
+
+
+def test_the_schemes_page_says_in_names_what_is_used_now(organisation, supervisor, analyst_client):
+    html = analyst_client.get(SCHEMES).content.decode()
+    assert (
+        "Your organisation uses INTERPOL baseline, Apparent age and Content "
+        "type: no supervisor has chosen yet, so these are the defaults." in html
+    )
+    state = html[html.index('id="schemes-state"') :]
+    state = state[: state.index("</p>")]
+    assert "None has to be filled in." in state and "interpol" not in state
+    ids = {use.key: use.scheme.pk for use in all_schemes_for(organisation)}
+    actions.save_settings(
+        organisation,
+        {ids["uk"]: (True, True, 5), ids["age"]: (False, False, 40)},
+        supervisor,
+    )
+    html = analyst_client.get(SCHEMES).content.decode()
+    assert "Your organisation uses UK categories, INTERPOL baseline and Content type." in html
+    assert "UK categories must be filled in." in html and "defaults" not in html
 
 
 def test_analysts_may_read_the_schemes_but_not_change_them(organisation, analyst_client):
@@ -212,7 +246,9 @@ def test_a_bad_scheme_form_comes_back_with_errors(supervisor_client):
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "There is a problem" in html and "Give the scheme a name." in html
+    assert "There is a problem" in html
+    assert '<a href="#id_name">Give the scheme a name.</a>' in html
+    assert '<a href="#id_applies_to_0">Choose what the scheme classifies.</a>' in html
 
 
 def test_built_ins_can_be_read_but_their_edit_pages_are_refused(supervisor_client):

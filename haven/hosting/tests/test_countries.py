@@ -10,10 +10,10 @@ from haven.hosting.countries import (
     CountryFact,
     OfflineCountries,
     StaticCountries,
-    country_name,
     load_overrides,
     parse_overrides,
 )
+from haven.web.countries import country_name
 
 
 @pytest.fixture

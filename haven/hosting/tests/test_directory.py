@@ -61,6 +61,13 @@ def test_domains_are_stored_in_ascii_lower_case(actor, organisation, given, stor
         ({"country": "Holland"}, "country"),
         ({"abuse_email": "nobody"}, "abuse_email"),
         ({"notice_api_url": "ftp://api.example/"}, "notice_api_url"),
+        ({"notice_api_url": "http://api.example/notices"}, "notice_api_url"),
+        ({"notice_api_url": "http://127.0.0.1:9/notices"}, "notice_api_url"),
+        ({"notice_api_url": "https://127.0.0.1/notices"}, "notice_api_url"),
+        ({"notice_api_url": "https://[::ffff:10.0.0.1]/notices"}, "notice_api_url"),
+        ({"notice_api_url": "https://169.254.169.254/latest"}, "notice_api_url"),
+        ({"language": "Dutch!!"}, "language"),
+        ({"language": "pt-br"}, "language"),
     ],
 )
 def test_invalid_entries_are_refused_naming_the_field(actor, organisation, fields, field):
@@ -177,3 +184,101 @@ def test_the_import_command_reads_a_file(tmp_path, organisation, capsys):
     call_command("hosting", "import-directory", "northern", str(path))
     assert "1 added, 0 updated, 0 skipped." in capsys.readouterr().out
     assert HostDirectoryEntry.objects.get().organisation == organisation
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://api.host.example/notices", ""),
+        ("https://203.0.114.10:8443/notices", ""),
+        ("http://api.host.example/notices", "Use an https:// address"),
+        ("https://10.1.2.3/notices", "Haven may not connect to 10.1.2.3 (private)"),
+        ("https://api.host.example:22/", "Haven does not connect to port 22"),
+        ("https://user:pw@api.host.example/", "Leave the user name and password out"),
+        ("api.host.example/notices", "Enter the API's full address"),
+    ],
+)
+def test_notice_api_addresses_follow_the_senders_rules(db, url, problem):
+    found = directory.api_address_problem(url, http_allowed=False)
+    assert found.startswith(problem) if problem else found == ""
+
+
+def test_plain_http_and_loopback_are_for_tests_that_turn_them_on(actor, organisation, settings):
+    # The switch the takedown sender obeys, and the fetch policy's test allowance.
+    settings.TAKEDOWN_API_ALLOW_HTTP = True
+    settings.FETCH_TEST_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    entry = directory.create_entry(
+        actor, organisation, data(notice_api_url="http://127.0.0.1:8080/notices")
+    )
+    assert entry.notice_api_url == "http://127.0.0.1:8080/notices"
+    with pytest.raises(InvalidInput, match="port 9"):
+        directory.create_entry(
+            actor, organisation, data(match="192.0.2.0/24", notice_api_url="http://127.0.0.1:9/")
+        )
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("192.0.2.7/24", "192.0.2.0/24"),
+        ("192.0.2.0/24, 2001:db8::/32", "192.0.2.0/24, 2001:db8::/32"),
+        ("192.0.2.0 \u2013 192.0.3.255", "192.0.2.0 - 192.0.3.255"),
+        ("", ""),
+    ],
+)
+def test_network_ranges_are_checked_and_normalised(given, stored):
+    assert directory.clean_network_range(given) == stored
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("999.1.1.1/99 garbage", "Enter a network range such as 203.0.113.0/24"),
+        ("192.0.2.9 - 192.0.2.1", "The first address of the range comes after the last."),
+        ("192.0.2.1 - 2001:db8::1", "Give both ends of the range in IPv4, or both in IPv6."),
+    ],
+)
+def test_bad_network_ranges_are_refused_with_the_reason(given, message):
+    with pytest.raises(InvalidInput, match=message) as refused:
+        directory.clean_network_range(given)
+    assert refused.value.field == "network_range"
+
+
+def test_international_domains_are_shown_in_unicode_with_their_punycode():
+    assert (
+        directory.shown_domain("xn--bcher-kva.example") == "bücher.example (xn--bcher-kva.example)"
+    )
+    assert directory.shown_domain("example.org") == "example.org"
+    assert directory.shown_domain("xn--zz.example") == "xn--zz.example"  # not punycode
+
+
+def test_search_finds_entries_by_address_url_and_unicode_name(organisation, other_organisation):
+    for owner, kind, match in [
+        (organisation, "network", "198.51.100.0/24"),
+        (organisation, "network", "2001:db8::/32"),
+        (organisation, "domain", "xn--bcher-kva.example"),
+        (organisation, "domain", "example.org"),
+        (other_organisation, "network", "198.51.100.0/24"),
+    ]:
+        HostDirectoryEntry.objects.create(organisation=owner, kind=kind, match=match, name=match)
+    ours = HostDirectoryEntry.objects.filter(organisation=organisation)
+
+    def found(query: str) -> list[str]:
+        return sorted(directory.search(ours, query).values_list("match", flat=True))
+
+    assert found("198.51.100.77") == ["198.51.100.0/24"]
+    assert found("2001:db8::5") == ["2001:db8::/32"]
+    assert found("https://img.bücher.example/a/b.jpg?x=1") == ["xn--bcher-kva.example"]
+    assert found("bücher") == ["xn--bcher-kva.example"]  # part of a name, in either form
+    assert found("bücher.example") == ["xn--bcher-kva.example"]
+    assert found("http://[2001:db8::9]:8080/") == ["2001:db8::/32"]
+    assert found("cdn.example.org/path") == ["example.org"]
+    assert found("203.0.113.1") == []
+
+
+def test_a_csv_line_with_a_bad_language_is_skipped_with_the_reason(actor, organisation):
+    text = "kind,match,name,language\nnetwork,192.0.2.0/24,Example,Dutch!!\n"
+    result = directory.import_csv(actor, organisation, text)
+    assert result.problems == [
+        "Line 2: “dutch!!” is not a language code: use one such as en, fr or nl."
+    ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from haven.audit.models import AuditEvent
 from haven.routing import services
 from haven.routing.credentials import unseal_token
-from haven.routing.models import Partner, PartnerKind, Referral, ReferralStatus
+from haven.routing.models import Partner, PartnerKind, Referral, ReferralKind, ReferralStatus
 
 
 @pytest.fixture(autouse=True)
@@ -100,11 +100,20 @@ def test_editing_a_partner_keeps_its_token_unless_a_new_one_is_given_or_it_is_re
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"country": "ZZ"}, "Select a valid choice"),
+        ({"country": "ZZ"}, '<a href="#id_country">Choose a country from the list.</a>'),
         ({"country": ""}, "Choose the country this hotline covers."),
         ({"email": "", "api_url": "", "api_token": ""}, "Give an e-mail address"),
         ({"api_token": ""}, "Give the API token"),
-        ({"api_url": "http://haven.example"}, "Use an https:// address."),
+        (
+            {"email": "meldpunt"},
+            '<a href="#id_email">Enter an e-mail address such as abuse@example.net.</a>',
+        ),
+        ({"language": "Dutch!!"}, "Choose the partner&#x27;s language from the list."),
+        ({"language": ""}, "Choose the language the partner works in."),
+        ({"api_url": "http://haven.example"}, "Use an https:// address"),
+        ({"api_url": "https://127.0.0.1:8443/"}, "Haven may not connect to 127.0.0.1 (loopback)"),
+        ({"api_url": "https://haven.example:25/"}, "Haven does not connect to port 25"),
+        ({"api_url": "https://me:pw@haven.example/"}, "Leave the user name and password out"),
     ],
 )
 def test_a_partner_with_bad_details_is_refused_beside_the_field(supervisor_client, change, message):
@@ -112,6 +121,71 @@ def test_a_partner_with_bad_details_is_refused_beside_the_field(supervisor_clien
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Partner.objects.exists()
+
+
+def test_every_error_in_the_summary_names_its_field(supervisor_client):
+    bad = {**PARTNER, "kind": "", "name": "", "language": "xx!", "email": "nope"}
+    response = supervisor_client.post("/routing/partners/new/", bad)
+    html = response.content.decode()
+    summary = html[html.index('class="error-summary"') :]
+    summary = summary[: summary.index("</ul>")]
+    assert '<a href="#id_kind">Choose what kind of partner this is.</a>' in summary
+    assert '<a href="#id_name">Give the partner&#x27;s name.</a>' in summary
+    assert "Language: Choose the partner&#x27;s language from the list." not in summary
+    assert "Choose the partner&#x27;s language from the list." in summary
+    assert '<a href="#id_email">Enter an e-mail address such as abuse@example.net.' in summary
+    assert "This field is required." not in html
+
+
+def test_languages_are_chosen_from_the_template_languages_and_iso_639_1(supervisor_client):
+    page = supervisor_client.get("/routing/partners/new/").content.decode()
+    assert '<optgroup label="Notice templates built in">' in page
+    assert (
+        '<option value="nl">Dutch</option>' in page
+        and '<option value="it">Italian</option>' in page
+    )
+    response = supervisor_client.post("/routing/partners/new/", {**PARTNER, "language": "it"})
+    assert response.status_code == 302
+    assert Partner.objects.get().language == "it"
+
+
+def test_a_second_active_hotline_for_a_country_needs_a_tick_and_the_first_keeps_the_forwards(
+    supervisor_client, german_hotline
+):
+    second = {**PARTNER, "name": "FSM", "country": "DE", "api_url": "", "api_token": ""}
+    response = supervisor_client.post("/routing/partners/new/", second)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "eco Beschwerdestelle is already an active hotline for Germany." in html
+    assert "Keep two active hotlines for Germany" in html
+    assert Partner.objects.count() == 1
+    response = supervisor_client.post("/routing/partners/new/", {**second, "second_hotline": "on"})
+    assert response.status_code == 302
+    fsm = Partner.objects.get(name="FSM")
+    listing = supervisor_client.get("/routing/partners/").content.decode()
+    eco_row = listing[listing.index("eco Beschwerdestelle") :]
+    assert "Receives the forwards for Germany" in eco_row[: eco_row.index("</tr>")]
+    # Changing the second one later does not ask again; a police unit never asks.
+    edit = {**second, "name": "FSM e.V.", "active": "on"}
+    assert supervisor_client.post(f"/routing/partners/{fsm.pk}/edit/", edit).status_code == 302
+    police = {**second, "kind": "police", "name": "BKA"}
+    assert supervisor_client.post("/routing/partners/new/", police).status_code == 302
+
+
+def test_the_directory_names_countries_the_same_way_as_every_other_page(
+    analyst_client, organisation
+):
+    for code in ("VN", "BO", "XK"):
+        Partner.objects.create(
+            organisation=organisation,
+            kind=PartnerKind.HOTLINE,
+            name=code,
+            country=code,
+            email="x@y",
+        )
+    body = analyst_client.get("/routing/partners/").content.decode()
+    assert "Vietnam" in body and "Bolivia" in body and "Kosovo" in body
+    assert "Viet Nam" not in body and "Plurinational" not in body
 
 
 def test_a_supervisor_deactivates_a_partner(supervisor_client, german_hotline):
@@ -190,7 +264,48 @@ def test_the_suggested_forward_sends_only_the_addresses_hosted_there(
     # The e-mail goes after the request's transaction commits (here: when the capture
     # ends), so the message says it is on its way.
     assert "Sending to eco Beschwerdestelle" in body
-    assert "Not acknowledged for 0 h" in body and "Forwarded <time" in body
+    assert "Not acknowledged for 0 h" in body
+    assert "Already forwarded to eco Beschwerdestelle on <time" in body
+    assert "Forward to eco Beschwerdestelle</button>" not in body
+
+
+def test_no_forward_is_suggested_to_a_hotline_the_takedown_already_escalated_to(
+    analyst_client, hosted, german_hotline
+):
+    Referral.objects.create(
+        organisation=hosted.report.organisation,
+        report=hosted.report,
+        partner=german_hotline,
+        kind=ReferralKind.ESCALATION,
+        channel="email",
+        status=ReferralStatus.ACKNOWLEDGED,
+        evidence={"urls": [{"url": hosted.abroad.url}]},
+        acknowledged_at=timezone.now(),
+    )
+    body = _page(analyst_client, hosted.report)
+    assert "Already sent to eco Beschwerdestelle by the takedown's escalation on <time" in body
+    assert ", acknowledged <time" in body
+    assert "Forward to eco Beschwerdestelle</button>" not in body
+    assert "Forward the other" not in body
+
+
+def test_a_failed_referral_does_not_count_and_an_address_left_out_is_offered(
+    analyst_client, hosted, german_hotline
+):
+    Referral.objects.create(
+        organisation=hosted.report.organisation,
+        report=hosted.report,
+        partner=german_hotline,
+        kind=ReferralKind.FORWARD,
+        channel="email",
+        status=ReferralStatus.FAILED,
+        evidence={"urls": [{"url": hosted.abroad.url}]},
+    )
+    assert "Forward to eco Beschwerdestelle</button>" in _page(analyst_client, hosted.report)
+    Referral.objects.update(status=ReferralStatus.SENT, evidence={"urls": []})
+    body = _page(analyst_client, hosted.report)
+    assert "Already forwarded to eco Beschwerdestelle on" in body
+    assert "Forward the other 1 address to eco Beschwerdestelle</button>" in body
 
 
 def test_a_forward_without_a_partner_is_shown_again_with_the_error(analyst_client, hosted):

@@ -102,6 +102,18 @@ def test_the_timeline_shows_who_did_what_and_when(report, analyst, supervisor, a
     assert timeline[-1].text == "Host removed it"
 
 
+def test_the_timeline_names_classification_changes_in_words(report, analyst, analyst_client):
+    from haven.classification.services import classify
+
+    address = ReportUrl.objects.create(report=report, url="https://example.com/a")
+    classify(report, target=address, labels={"interpol": "baseline"}, by=analyst)
+    timeline = analyst_client.get(detail_url(report)).context["timeline"]
+    assert (timeline[-1].what, timeline[-1].text) == (
+        "Address https://example.com/a classified",
+        "INTERPOL baseline — Baseline (illegal everywhere)",
+    )
+
+
 def test_the_claim_form_claims_and_comes_back_to_the_report(report, analyst, analyst_client):
     response = analyst_client.post(detail_url(report, "claim"))
     assert response.status_code == 302 and response.url == detail_url(report)

@@ -47,7 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(status, indent=2))
 
     def _countries(self, options):
-        from haven.hosting.countries import OfflineCountries, country_name
+        from haven.hosting.countries import OfflineCountries
+        from haven.web.countries import country_name
 
         if not options["check"]:
             self._status(options)
