@@ -15,6 +15,7 @@ from haven.routing.models import Partner, PartnerKind
 from haven.takedown.models import EscalateTo, FirstNotice, TakedownPolicy
 
 DEMO_COUNTRY = "GB"
+DEMO_HOST_NOTE = "Demo host: documentation addresses only."
 # The built-in schemes the demo uses, in the order its analysts see them.
 DEMO_SCHEMES = ["interpol", "uk", "ncmec", "age", "content"]
 
@@ -32,7 +33,8 @@ class DemoHost:
     language: str = "en"
     cdn: bool = False
     # Hours from notice to removal: a log-normal around `median_hours`; `long_tail` of
-    # the notices are ignored for 6 to 8½ weeks, `never` are not acted on at all.
+    # the notices are ignored for two to eight and a half weeks, `never` are not acted
+    # on at all. A host abroad hears from the partner hotline instead, a little later.
     median_hours: float = 24
     spread: float = 0.9
     long_tail: float = 0.0
@@ -54,7 +56,7 @@ DEMO_HOSTS = [
         median_hours=8,
         spread=0.8,
         answers=0.8,
-        weight=0.9,
+        weight=1.5,
     ),
     DemoHost(
         "Example Hosting NL",
@@ -67,7 +69,7 @@ DEMO_HOSTS = [
         median_hours=16,
         long_tail=0.04,
         answers=0.7,
-        weight=1.4,
+        weight=1.1,
     ),
     DemoHost(
         "Example Servers DE",
@@ -80,7 +82,7 @@ DEMO_HOSTS = [
         median_hours=22,
         long_tail=0.07,
         answers=0.6,
-        weight=1.2,
+        weight=0.9,
     ),
     DemoHost(
         "Example Web Services",
@@ -92,7 +94,7 @@ DEMO_HOSTS = [
         median_hours=30,
         spread=1.0,
         long_tail=0.09,
-        weight=1.4,
+        weight=1.0,
     ),
     DemoHost(
         "Example CDN",
@@ -106,7 +108,7 @@ DEMO_HOSTS = [
         spread=1.0,
         long_tail=0.14,
         answers=0.4,
-        weight=1.0,
+        weight=0.8,
     ),
     DemoHost(
         "Example Cloud FR",
@@ -119,20 +121,20 @@ DEMO_HOSTS = [
         median_hours=55,
         spread=1.0,
         long_tail=0.11,
-        weight=1.0,
+        weight=0.8,
     ),
     DemoHost(
         "Example Forum Host",
-        "CA",
+        "GB",
         "198.51.100.128/26",
         ("198.51.100.130",),
         ("forum.example.com",),
         "abuse@forumhost.example.net",
-        median_hours=110,
+        median_hours=60,
         spread=1.0,
-        long_tail=0.22,
+        long_tail=0.12,
         answers=0.3,
-        weight=0.8,
+        weight=0.9,
     ),
     DemoHost(
         "Example VPS",
@@ -146,7 +148,7 @@ DEMO_HOSTS = [
         spread=1.0,
         long_tail=0.27,
         answers=0.2,
-        weight=0.7,
+        weight=0.6,
     ),
     DemoHost(
         "Example Data Centre",
@@ -160,21 +162,37 @@ DEMO_HOSTS = [
         spread=0.9,
         long_tail=0.45,
         answers=0.2,
-        weight=0.7,
+        weight=0.6,
     ),
+    # Hosted where the demo has no partner hotline: notified directly, with a note.
     DemoHost(
         "Example Offshore Hosting",
-        "SE",
+        "PA",
         "203.0.113.128/25",
         ("203.0.113.200",),
         ("anon-share.test", "hidden.example.org"),
         "abuse@offshore.example.com",
-        median_hours=500,
+        language="es",
+        median_hours=120,
         spread=0.8,
-        long_tail=0.7,
-        never=0.15,
-        answers=0.05,
-        weight=0.6,
+        long_tail=0.2,
+        never=0.1,
+        answers=0.1,
+        weight=1.0,
+    ),
+    DemoHost(
+        "Example Island Hosting",
+        "SC",
+        "192.0.2.128/27",
+        ("192.0.2.140",),
+        ("depot.example.net", "island-files.test"),
+        "abuse@island-hosting.example.org",
+        language="fr",
+        median_hours=70,
+        spread=1.0,
+        long_tail=0.12,
+        answers=0.3,
+        weight=0.8,
     ),
 ]
 
@@ -207,7 +225,9 @@ def seed_directory(organisation: Organisation) -> None:
             "first_notice_delay_minutes": 60,
             "reminder_hours": 24,
             "escalate_after_reminders": 3,
-            "escalate_to": EscalateTo.PARTNER_HOTLINE,
+            # The demo notifies only hosts at home and where it has no partner hotline,
+            # so an ignored notice goes to the domain's registrar.
+            "escalate_to": EscalateTo.REGISTRAR,
             "recheck_after_removal_days": [1, 7, 30],
         },
     )
@@ -263,16 +283,23 @@ def _seed_host_directory(organisation: Organisation) -> None:
         if any(":" in address for address in host.addresses)
     ]
     for network, host in entries:
-        HostDirectoryEntry.objects.get_or_create(
+        found = {
+            "name": host.name,
+            "country": host.country,
+            "abuse_email": host.abuse_email,
+            "language": host.language,
+            "cdn": host.cdn,
+        }
+        entry, created = HostDirectoryEntry.objects.get_or_create(
             organisation=organisation,
             kind=DirectoryKind.NETWORK,
             match=network,
-            defaults={
-                "name": host.name,
-                "country": host.country,
-                "abuse_email": host.abuse_email,
-                "language": host.language,
-                "cdn": host.cdn,
-                "notes": "Demo host: documentation addresses only.",
-            },
+            defaults=found | {"notes": DEMO_HOST_NOTE},
         )
+        # An entry an older demo made (it still has the demo's note): as the demo
+        # describes the host now (two have moved country since).
+        changed = {k: v for k, v in found.items() if getattr(entry, k) != v}
+        if not created and changed and entry.notes == DEMO_HOST_NOTE:
+            for key, value in changed.items():
+                setattr(entry, key, value)
+            entry.save()

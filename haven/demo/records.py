@@ -1,46 +1,69 @@
 """Writing the demo history's stories to the database: reports, addresses, hosting,
-fetches, takedowns, notices, referrals, actions and classifications, each kind in one
-bulk statement, in the order their foreign keys need."""
+fetches, classifications, referrals, takedowns, notices, host answers, actions and the
+audit log, in the order their foreign keys need: each kind in one bulk statement, but
+the referrals' evidence packages (built by routing, a few queries each) and the audit
+rows (one insert each, see haven.demo.audit_log)."""
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 
-from haven.demo.directory import REGISTRAR_NAME, DemoHost
+from haven.demo.audit_log import write_steps
+from haven.demo.directory import DEMO_SCHEMES, REGISTRAR_NAME
+from haven.demo.notices import render_notices
+from haven.demo.story import AddressStory
 from haven.fetching.models import Fetch
 from haven.hosting.models import Hosting
 from haven.reports.models import Category, Report, ReportUrl, Source, Status
 from haven.reports.references import new_reference
-from haven.routing.models import Referral
-from haven.takedown.models import Notice, Takedown
-from haven.triage.models import ActionKind, ActionTaken
+from haven.routing.models import Referral, ReferralKind
+from haven.takedown.models import HostAnswer, Notice, Takedown
+from haven.triage.models import ActionTaken
 
 # Reports of the history start with this, which is also how a second run knows that
 # the history is already there.
 HISTORY_MARK = "Demo history:"
 JOINED = 6  # later reports of an address already reported, joined to its case
+# The labels drawn for each report, with their weights; an address carries those of
+# the schemes its takedown rests on.
+LABEL_CHOICES = {
+    "interpol": [("baseline", 3), ("national", 1)],
+    "uk": [("a", 2), ("b", 3), ("c", 5)],
+    "ncmec": [("a1", 2), ("a2", 1), ("b1", 3), ("b2", 2)],
+    "age": [("3-6", 1), ("7-10", 3), ("11-13", 4), ("14-15", 2), ("unclear", 1)],
+    "content": [("url", 3), ("website", 1), ("image", 2)],
+}
+ADDRESS_SCHEMES = ("interpol", "uk")
 
 
-@dataclass
-class AddressStory:
-    """One reported address and everything that happened to it."""
+def pick_labels(urls: list[AddressStory], rng: random.Random) -> None:
+    """Labels from the built-in schemes, when the classification app has seeded them."""
+    from haven.classification.models import Label
 
-    host: DemoHost
-    url: str
-    report: Report
-    # Set as the story is told, and once the report is saved.
-    takedown: Takedown = field(init=False)
-    report_url: ReportUrl = field(init=False)
-    fetches: list[Fetch] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    # Which fetch each notice re-checked, by position in `fetches`.
-    notice_rechecks: list[int | None] = field(default_factory=list)
-    referrals: list[Referral] = field(default_factory=list)
+    labels: dict[str, dict[str, Label]] = defaultdict(dict)
+    for builtin in Label.objects.filter(scheme__organisation=None).select_related("scheme"):
+        labels[builtin.scheme.key][builtin.key] = builtin
+    picked: dict[int, list[Label]] = {}
+    for item in urls:
+        report = id(item.report)
+        if report not in picked:
+            picked[report] = [
+                label for scheme in DEMO_SCHEMES if (label := _pick(labels, scheme, rng))
+            ]
+        item.report_labels = picked[report]
+        item.labels = [label for label in picked[report] if label.scheme.key in ADDRESS_SCHEMES]
+
+
+def _pick(labels, scheme: str, rng: random.Random):
+    known = labels.get(scheme, {})
+    options = [(key, weight) for key, weight in LABEL_CHOICES.get(scheme, []) if key in known]
+    if not options:
+        return None
+    return known[rng.choices([k for k, _ in options], [w for _, w in options])[0]]
 
 
 def write(organisation, analyst, reports, urls: list[AddressStory], rng, now) -> None:
-    """Insert everything in dependency order, a handful of statements in all."""
+    """Insert everything in dependency order."""
     _close_finished(urls)
     joined = _joined(organisation, urls, rng, now)
     _create_keeping(Report, reports, "received_at")
@@ -55,19 +78,22 @@ def write(organisation, analyst, reports, urls: list[AddressStory], rng, now) ->
     for item in urls:
         for fetch in item.fetches:
             fetch.organisation, fetch.report_url = organisation, item.report_url
-        item.takedown.report_url = item.report_url
     Fetch.objects.bulk_create([f for item in urls for f in item.fetches])
-    Takedown.objects.bulk_create([item.takedown for item in urls])
-    notices = []
+    _classify(organisation, analyst, urls)
+    _referrals(urls)
     for item in urls:
-        for notice, recheck in zip(item.notices, item.notice_rechecks, strict=True):
+        item.takedown.report_url = item.report_url
+    Takedown.objects.bulk_create([item.takedown for item in urls])
+    render_notices(organisation, urls)
+    for item in urls:
+        for notice in item.notices:
             notice.takedown = item.takedown
-            notice.recheck = item.fetches[recheck] if recheck is not None else None
-            notices.append(notice)
-    Notice.objects.bulk_create(notices)
-    Referral.objects.bulk_create([r for item in urls for r in item.referrals])
-    _create_keeping(ActionTaken, _actions(analyst, urls), "taken_at")
-    _classify(organisation, analyst, urls, rng)
+        for answer in item.answers:
+            answer.takedown = item.takedown
+    Notice.objects.bulk_create([n for item in urls for n in item.notices])
+    HostAnswer.objects.bulk_create([a for item in urls for a in item.answers])
+    _create_keeping(ActionTaken, [a for item in urls for a in item.actions], "taken_at")
+    write_steps(organisation, analyst, urls)
 
 
 def _create_keeping(model, objects: list, time_field: str) -> None:
@@ -135,66 +161,55 @@ def _hosting(organisation, item: AddressStory) -> Hosting:
     )
 
 
-def _actions(analyst, urls: list[AddressStory]) -> list[ActionTaken]:
-    actions = []
-    for item in urls:
-        takedown = item.takedown
-        if takedown.first_notice_at:
-            detail = f"Notice sent to {takedown.host_name} ({takedown.recipient})."
-            kind, at = ActionKind.HOST_NOTICE, takedown.first_notice_at
-        elif item.referrals:
-            detail = f"Forwarded to {item.referrals[0].partner.name}."
-            kind, at = ActionKind.FORWARDED, item.referrals[0].sent_at
-        else:
-            continue
-        action = ActionTaken(report=item.report, kind=kind, detail=detail, actor=analyst)
-        action.taken_at = at
-        actions.append(action)
-    return actions
-
-
-def _classify(organisation, analyst, urls: list[AddressStory], rng: random.Random) -> None:
-    """Labels from the built-in schemes, when the classification app has seeded them."""
-    from haven.classification.models import Classification, Label
-
-    labels: dict[str, dict[str, Label]] = defaultdict(dict)
-    for builtin in Label.objects.filter(scheme__organisation=None).select_related("scheme"):
-        labels[builtin.scheme.key][builtin.key] = builtin
-    if not labels:
-        return
-    choices = {
-        "interpol": [("baseline", 3), ("national", 1)],
-        "uk": [("a", 2), ("b", 3), ("c", 5)],
-        "ncmec": [("a1", 2), ("a2", 1), ("b1", 3), ("b2", 2)],
-        "age": [("3-6", 1), ("7-10", 3), ("11-13", 4), ("14-15", 2), ("unclear", 1)],
-        "content": [("url", 3), ("website", 1), ("image", 2)],
-    }
-
-    def pick(scheme: str) -> Label | None:
-        known = labels.get(scheme, {})
-        options = [(key, weight) for key, weight in choices[scheme] if key in known]
-        if not options:
-            return None
-        return known[rng.choices([k for k, _ in options], [w for _, w in options])[0]]
+def _classify(organisation, analyst, urls: list[AddressStory]) -> None:
+    """The address carries the labels its takedown rests on; the report all of them."""
+    from haven.classification.models import Classification
 
     rows: list[Classification] = []
     seen: set[int] = set()
     for item in urls:
         report = item.report
-        picked = [label for scheme in choices if (label := pick(scheme)) is not None]
         common = {
             "organisation": organisation,
             "report": report,
             "classified_by": analyst,
             "classified_at": report.first_action_at,
         }
-        # The address carries the labels its takedown rests on; the report all of them.
         rows += [
             Classification(report_url=item.report_url, scheme=label.scheme, label=label, **common)
-            for label in picked
-            if label.scheme.key in ("interpol", "uk")
+            for label in item.labels
         ]
         if report.pk not in seen:
             seen.add(report.pk)
-            rows += [Classification(scheme=label.scheme, label=label, **common) for label in picked]
+            rows += [
+                Classification(scheme=label.scheme, label=label, **common)
+                for label in item.report_labels
+            ]
     Classification.objects.bulk_create(rows)
+
+
+def _referrals(urls: list[AddressStory]) -> None:
+    """Each referral with the evidence package routing would have sent: the address
+    forwarded or escalated, the whole report to police; as it stood when it went."""
+    from haven.routing.evidence import evidence_package
+
+    fetches = {item.url: item.fetches for item in urls}
+    for item in urls:
+        for referral in item.referrals:
+            chosen = None if referral.kind == ReferralKind.POLICE else [item.report_url]
+            package = evidence_package(item.report, report_urls=chosen)
+            package["generated_at"] = _iso(referral.sent_at)
+            for entry in package.get("urls", []):
+                seen = [
+                    f for f in fetches.get(entry.get("url"), []) if f.started_at <= referral.sent_at
+                ]
+                if seen:
+                    entry["last_checked_at"] = _iso(seen[-1].started_at)
+                    entry["last_outcome"] = seen[-1].outcome
+            referral.evidence = package
+    Referral.objects.bulk_create([r for item in urls for r in item.referrals])
+
+
+def _iso(moment) -> str:
+    """As the evidence package writes times: UTC, with a Z."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

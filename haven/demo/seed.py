@@ -18,9 +18,10 @@ from haven.demo.directory import seed_directory
 from haven.demo.history import seed_history
 from haven.demo.synthetic import synthetic_jpeg
 from haven.hashing.media import hash_media
+from haven.matching.banks import update_bank
 from haven.matching.models import BankEntry, HashBank, SignalType
 from haven.reports.intake import ReportInput, Upload, submit_report
-from haven.reports.models import Category, Source
+from haven.reports.models import Category, MediaItem, Source
 
 DEMO_PASSWORD = "haven-demo-password"  # noqa: S105  (demo only; refused in production)
 DEMO_ACCOUNTS = [
@@ -29,6 +30,11 @@ DEMO_ACCOUNTS = [
     ("demo-admin", Role.ADMIN),
 ]
 BANK_SEEDS = range(1000, 1020)
+# Free text first (ignored by the parser), then the labels a match gives automatically
+# ("scheme:label", see haven.classification.automatic.parse_bank_classification).
+BANK_CLASSIFICATION = "Known material (synthetic demo bank), interpol:baseline, content:image"
+# What demos seeded before the bank named labels called it.
+OLD_BANK_CLASSIFICATION = "Known material (synthetic demo bank)"
 
 
 @dataclass
@@ -57,6 +63,8 @@ def seed_demo() -> DemoSeed:
         seed_directory(organisation)
     if created:
         _demo_reports(organisation)
+    else:
+        _label_known_material(organisation)
     seed_history(organisation, User.objects.get(username="demo-analyst"))
     return DemoSeed(organisation, [(u, str(r.label)) for u, r in DEMO_ACCOUNTS], token)
 
@@ -78,7 +86,7 @@ def _demo_bank(organisation) -> None:
     bank = HashBank.objects.create(
         organisation=organisation,
         name="Demo known material",
-        classification="Known material (synthetic demo bank)",
+        classification=BANK_CLASSIFICATION,
     )
     entries = []
     for seed in BANK_SEEDS:
@@ -112,6 +120,31 @@ def _demo_bank(organisation) -> None:
         note="synthetic harmless image",
         labels=["false positive"],
     )
+
+
+def _label_known_material(organisation) -> None:
+    """A demo seeded before its bank named labels: name them now, and label the files
+    that matched it as a match does today (only schemes without a label are filled)."""
+    from haven.classification.automatic import classify_known_material
+
+    bank = HashBank.objects.filter(
+        organisation=organisation,
+        name="Demo known material",
+        classification=OLD_BANK_CLASSIFICATION,
+    ).first()
+    if bank is None:
+        return
+    update_bank(Actor.system("demo"), bank, classification=BANK_CLASSIFICATION)
+    matched = MediaItem.objects.filter(
+        report__organisation=organisation,
+        matches__entry__bank=bank,
+        matches__suppressed=False,
+    ).distinct()
+    for item in matched.select_related("report"):
+        if item.match_label == OLD_BANK_CLASSIFICATION:
+            item.match_label = BANK_CLASSIFICATION
+            item.save(update_fields=["match_label"])
+        classify_known_material(item, [BANK_CLASSIFICATION])
 
 
 def _demo_reports(organisation) -> None:

@@ -21,11 +21,11 @@ closest ranks like PostgreSQL's `percentile_cont`.
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pycountry
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
 from django.utils import timezone
 
 from haven.routing.models import Referral, ReferralKind
@@ -65,6 +65,7 @@ class TakedownRow:
 
     pk: int
     report_id: int
+    # The report's reference; the takedown's own (TD-…) is `takedown_reference`.
     reference: str
     received_at: datetime
     host_name: str
@@ -75,7 +76,11 @@ class TakedownRow:
     reminders_sent: int
     escalated_at: datetime | None
     reappeared_count: int
+    # Sent to the hosting country's hotline instead of notified by us: this address, not
+    # only another address of its report (see `takedown_rows`).
     forwarded: bool
+    report_url_id: int | None = None
+    takedown_reference: str = ""
 
     @property
     def removed(self) -> bool:
@@ -236,33 +241,135 @@ _COLUMNS = (
     "reminders_sent",
     "escalated_at",
     "reappeared_count",
-    "forwarded",
+    "referral__kind",
+    "report_forwarded",
+    "report_url_id",
+    "reference",
+    "address",
+    "address_normalised",
 )
 
 
 def takedown_rows(organisation, date_range: DateRange) -> list[TakedownRow]:
-    """The organisation's takedowns of reports received in the range, in one query."""
+    """The organisation's takedowns of reports received in the range, in one query (and
+    one more when a report was forwarded by hand: see `_forwarded_by_hand`).
+
+    A takedown is forwarded when the scheduler forwarded it (state "forwarded", or its
+    referral is a forwarding one after it was removed or stopped), or when an analyst
+    forwarded its report with this address in it and we never notified the host.
+    """
     start, end = date_range.bounds()
-    forwarded = Referral.objects.filter(report=OuterRef("report_id"), kind=ReferralKind.FORWARD)
-    rows = (
+    forwarding = Referral.objects.filter(report=OuterRef("report_id"), kind=ReferralKind.FORWARD)
+    found = (
         Takedown.objects.filter(
             organisation=organisation,
             report__organisation=organisation,
             report__received_at__gte=start,
             report__received_at__lt=end,
         )
+        .annotate(report_forwarded=Exists(forwarding))
+        # The address only where a referral of the report must be read to decide.
         .annotate(
-            # A referral belongs to the report, not to one address: it marks the takedowns
-            # of that report that we never notified ourselves.
-            forwarded=ExpressionWrapper(
-                Q(state=State.FORWARDED) | (Q(first_notice_at=None) & Exists(forwarded)),
-                output_field=BooleanField(),
-            )
+            address=_when_undecided(F("report_url__url")),
+            address_normalised=_when_undecided(F("report_url__normalised")),
         )
         .order_by("report__received_at", "pk")
         .values_list(*_COLUMNS)
     )
-    return [TakedownRow(*values) for values in rows]
+    rows: list[TakedownRow] = []
+    undecided: dict[int, tuple[int, set[str]]] = {}
+    for values in found:
+        row = _row(*values)
+        address, normalised = values[-2:]
+        if address and not row.forwarded and row.report_url_id is not None:
+            undecided[row.report_url_id] = (row.report_id, {address, normalised})
+        rows.append(row)
+    if not undecided:
+        return rows
+    by_hand = _forwarded_by_hand(undecided)
+    return [replace(row, forwarded=True) if row.report_url_id in by_hand else row for row in rows]
+
+
+def _row(
+    pk: int,
+    report_id: int,
+    report_reference: str,
+    received_at: datetime,
+    host_name: str,
+    country: str,
+    state: str,
+    first_notice_at: datetime | None,
+    removed_at: datetime | None,
+    reminders_sent: int,
+    escalated_at: datetime | None,
+    reappeared_count: int,
+    referral_kind: str | None,
+    report_forwarded: bool,
+    report_url_id: int,
+    reference: str,
+    *address: str,
+) -> TakedownRow:
+    """A row of `_COLUMNS`; forwarded if the scheduler forwarded it (see takedown_rows)."""
+    return TakedownRow(
+        pk,
+        report_id,
+        report_reference,
+        received_at,
+        host_name,
+        country,
+        state,
+        first_notice_at,
+        removed_at,
+        reminders_sent,
+        escalated_at,
+        reappeared_count,
+        forwarded=state == State.FORWARDED or referral_kind == ReferralKind.FORWARD,
+        report_url_id=report_url_id,
+        takedown_reference=reference,
+    )
+
+
+def _when_undecided(value: F) -> Case:
+    return Case(
+        When(Q(first_notice_at=None, report_forwarded=True), then=value),
+        default=Value(""),
+        output_field=TextField(),
+    )
+
+
+def _forwarded_by_hand(undecided: dict[int, tuple[int, set[str]]]) -> set[int]:
+    """Of these addresses ({address id: (report id, its url and normalised form)}), those
+    a forwarding referral of their report carried: listed in its evidence, or all of the
+    report's addresses when it lists none."""
+    carried: dict[int, set[str] | None] = {}
+    referrals = Referral.objects.filter(
+        report_id__in={report_id for report_id, _ in undecided.values()},
+        kind=ReferralKind.FORWARD,
+    )
+    for report_id, urls in referrals.values_list("report_id", "evidence__urls"):
+        if report_id in carried and carried[report_id] is None:
+            continue
+        if not isinstance(urls, list):
+            carried[report_id] = None  # the whole report
+        else:
+            known = carried.setdefault(report_id, set())
+            assert known is not None
+            for entry in urls:
+                known |= _addresses_in(entry)
+    found = set()
+    for url_id, (report_id, address) in undecided.items():
+        if report_id in carried:
+            urls = carried[report_id]
+            if urls is None or address & urls:
+                found.add(url_id)
+    return found
+
+
+def _addresses_in(entry) -> set[str]:
+    """An address of a referral's evidence ({"url": …, "normalised": …} in the package)."""
+    if isinstance(entry, dict):
+        return {str(entry[key]) for key in ("url", "normalised") if entry.get(key)}
+    return {str(entry)}
 
 
 def figures(organisation, date_range: DateRange, now: datetime | None = None) -> RemovalFigures:
@@ -421,15 +528,54 @@ def classification_summaries(report_ids: list[int]) -> dict[int, str]:
     except ImportError:
         summaries = _report_level_labels
     found: dict[int, str] = {}
-    for start in range(0, len(report_ids), SUMMARY_CHUNK):
-        chunk = report_ids[start : start + SUMMARY_CHUNK]
-        found.update(
-            (report_id, _summary_text(summary)) for report_id, summary in summaries(chunk).items()
-        )
+    for chunk in _chunks(report_ids):
+        found.update((key, _summary_text(value)) for key, value in summaries(chunk).items())
+    return found
+
+
+def takedown_classifications(rows: list[TakedownRow], of_reports: dict[int, str]) -> dict[int, str]:
+    """Each takedown's classification in one line, by takedown id: the labels of its own
+    address; without any, those given to its report as a whole; without those either,
+    the report's summary (`of_reports`, by report id, which also names every file's and
+    address's labels). In the order of that summary."""
+    of_addresses, of_report_itself = _own_labels(sorted({row.report_id for row in rows}))
+    found = {}
+    for row in rows:
+        summary = of_reports.get(row.report_id, "")
+        own = of_addresses.get(row.report_url_id or 0) or of_report_itself.get(row.report_id)
+        if not own:
+            found[row.pk] = summary
+            continue
+        order = {text: n for n, text in enumerate(summary.split("; "))}
+        found[row.pk] = "; ".join(sorted(own, key=lambda text: (order.get(text, len(order)), text)))
     return found
 
 
 SUMMARY_CHUNK = 500
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), SUMMARY_CHUNK):
+        yield ids[start : start + SUMMARY_CHUNK]
+
+
+def _own_labels(report_ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """ "Scheme: Label" of each address (by address id) and of each report as a whole (by
+    report id), one query per chunk of reports."""
+    from haven.classification.models import Classification
+
+    of_addresses: dict[int, set[str]] = defaultdict(set)
+    of_reports: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(report_ids):
+        labels = Classification.objects.filter(
+            report_id__in=chunk, media_item__isnull=True
+        ).values_list("report_id", "report_url_id", "scheme__name", "label__name")
+        for report_id, url_id, scheme, label in labels:
+            if url_id is None:
+                of_reports[report_id].add(f"{scheme}: {label}")
+            else:
+                of_addresses[url_id].add(f"{scheme}: {label}")
+    return of_addresses, of_reports
 
 
 def _report_level_labels(report_ids: list[int]) -> dict[int, list[tuple[str, str]]]:

@@ -11,8 +11,10 @@ from rest_framework.test import APIClient
 from conftest import token_client, verified_client
 from haven.audit.models import AuditEvent
 from haven.classification.models import Classification, Label, Scheme
+from haven.reports.models import ReportUrl
 from haven.stats.removal_exports import TAKEDOWN_COLUMNS, figure_columns
 from haven.stats.tests.conftest import REMOVAL_NOW
+from haven.takedown.models import Takedown
 
 MARCH = {"from": "2024-03-01", "to": "2024-03-31"}
 PAGES = [
@@ -128,7 +130,10 @@ def test_another_organisations_supervisor_sees_none_of_these_takedowns(
     response = outsider_client.get(reverse("stats:removal"), MARCH)
     assert response.context["overall"].takedowns == 1
     rows = csv_rows(outsider_client.get(reverse("stats:removal_takedowns"), MARCH))
-    assert [row["reference"] for row in rows] == [known_takedowns["southern"].report.reference]
+    southern = known_takedowns["southern"]
+    assert [(row["takedown_reference"], row["report_reference"]) for row in rows] == [
+        (southern.reference, southern.report.reference)
+    ]
 
 
 def test_the_takedown_export_has_one_row_per_takedown_and_no_addresses(
@@ -150,8 +155,9 @@ def test_the_takedown_export_has_one_row_per_takedown_and_no_addresses(
     rows = csv_rows(response)
     assert list(rows[0]) == TAKEDOWN_COLUMNS
     assert len(rows) == 15
-    by_reference = {row["reference"]: row for row in rows}
+    by_reference = {row["report_reference"]: row for row in rows}
     first = by_reference[a1.report.reference]
+    assert first["takedown_reference"] == a1.reference
     assert first["classification"] == "Demo scheme: Category A"
     assert (first["host"], first["country"], first["country_name"]) == (
         "Alpha Hosting",
@@ -184,6 +190,40 @@ def test_the_takedown_export_has_one_row_per_takedown_and_no_addresses(
     )
     assert by_reference[known_takedowns["A2"].report.reference]["reappeared"] == "2"
     assert "example.net" not in response.content.decode()
+
+
+def test_each_takedown_row_has_its_own_reference_and_its_own_addresss_labels(
+    supervisor_client, analyst, known_takedowns, at_removal_now
+):
+    scheme = Scheme.objects.create(key="demo-scheme", name="Demo scheme")
+    other_scheme = Scheme.objects.create(key="other-scheme", name="Other scheme")
+    a, b = (Label.objects.create(scheme=scheme, key=k, name=f"Category {k}") for k in "ab")
+    x = Label.objects.create(scheme=other_scheme, key="x", name="X")
+    a1 = known_takedowns["A1"]
+    sibling = ReportUrl.objects.create(report=a1.report, url="https://two.example.net/z")
+    second = Takedown.objects.create(
+        organisation=a1.organisation, report=a1.report, report_url=sibling, opened_by=analyst
+    )
+    common = {"organisation": a1.organisation, "report": a1.report}
+    Classification.objects.create(scheme=scheme, label=a, **common)
+    Classification.objects.create(scheme=other_scheme, label=x, **common)
+    Classification.objects.create(scheme=scheme, label=b, report_url=sibling, **common)
+    Classification.objects.create(scheme=other_scheme, label=x, report_url=sibling, **common)
+    rows = csv_rows(supervisor_client.get(reverse("stats:removal_takedowns"), MARCH))
+    mine = {
+        row["takedown_reference"]: row
+        for row in rows
+        if row["report_reference"] == a1.report.reference
+    }
+    assert set(mine) == {a1.reference, second.reference}
+    # The address without labels of its own has its report's; the other its own.
+    assert mine[a1.reference]["classification"] == "Demo scheme: Category a; Other scheme: X"
+    assert mine[second.reference]["classification"] == "Demo scheme: Category b; Other scheme: X"
+    # A report labelled only through its addresses: the rest get its whole summary.
+    Classification.objects.filter(report_url=None).delete()
+    rows = csv_rows(supervisor_client.get(reverse("stats:removal_takedowns"), MARCH))
+    labels = {row["takedown_reference"]: row["classification"] for row in rows}
+    assert labels[a1.reference] == "Demo scheme: Category b; Other scheme: X"
 
 
 def test_text_a_spreadsheet_would_run_as_a_formula_is_made_inert(

@@ -4,12 +4,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from haven.reports.models import ReportUrl
 from haven.routing.models import Partner, Referral, ReferralKind, ReferralStatus
 from haven.stats import removal
 from haven.stats.forms import RemovalRangeForm
 from haven.stats.removal import TakedownRow, Timing
 from haven.stats.services import DateRange
 from haven.stats.tests.conftest import REMOVAL_NOW
+from haven.takedown.models import State, Takedown
 
 MARCH = DateRange(date(2024, 3, 1), date(2024, 3, 31))
 
@@ -45,6 +47,73 @@ def test_a_forward_referral_marks_only_the_takedowns_of_its_report_we_never_noti
     )
     forwarded = {row.pk for row in removal.takedown_rows(organisation, MARCH) if row.forwarded}
     assert forwarded == {known_takedowns["G2"].pk}
+
+
+def second_address(takedown, user, **fields):
+    """Another address of the same report, never notified by us."""
+    url = ReportUrl.objects.create(report=takedown.report, url="https://other.example.net/y")
+    return Takedown.objects.create(
+        organisation=takedown.organisation,
+        report=takedown.report,
+        report_url=url,
+        host_name=takedown.host_name,
+        country=takedown.country,
+        opened_by=user,
+        **fields,
+    )
+
+
+def forwarded_pks(organisation) -> set[int]:
+    return {row.pk for row in removal.takedown_rows(organisation, MARCH) if row.forwarded}
+
+
+def test_forwarding_one_address_by_hand_marks_only_that_address_forwarded(
+    organisation, analyst, known_takedowns
+):
+    g2 = known_takedowns["G2"]
+    other = second_address(g2, analyst, state=State.WAITING)
+    referral = Referral.objects.get(report=g2.report)
+    # The evidence package lists what went, by address and canonical form.
+    referral.evidence = {"urls": [{"ref": "U1", "url": g2.report_url.url, "normalised": ""}]}
+    referral.save()
+    assert forwarded_pks(organisation) == {g2.pk}
+    referral.evidence = {"urls": [{"ref": "U1", "url": "x", "normalised": other.report_url.url}]}
+    referral.save()
+    assert forwarded_pks(organisation) == {other.pk}
+    # A referral that does not list its addresses went with all of them.
+    referral.evidence = {}
+    referral.save()
+    assert forwarded_pks(organisation) == {g2.pk, other.pk}
+
+
+def test_a_takedown_forwarded_by_the_scheduler_stays_forwarded_once_removed_and_alone(
+    organisation, analyst, known_takedowns
+):
+    a1 = known_takedowns["A1"]
+    other = second_address(a1, analyst, state=State.REMOVED, removed_at=a1.removed_at)
+    other.referral = Referral.objects.create(
+        organisation=organisation,
+        report=a1.report,
+        partner=Partner.objects.get(name="US hotline"),
+        kind=ReferralKind.FORWARD,
+        channel="email",
+        status=ReferralStatus.ACKNOWLEDGED,
+        evidence={"urls": [{"url": other.report_url.url}]},
+    )
+    other.save()
+    # A1 was notified by us and stays so; its sibling went to the hotline.
+    assert forwarded_pks(organisation) == {known_takedowns["G2"].pk, other.pk}
+    # An escalation's referral is not forwarding.
+    known_takedowns["B3"].referral = Referral.objects.create(
+        organisation=organisation,
+        report=known_takedowns["B3"].report,
+        partner=Partner.objects.get(name="US hotline"),
+        kind=ReferralKind.ESCALATION,
+        channel="email",
+        status=ReferralStatus.SENT,
+    )
+    known_takedowns["B3"].save()
+    assert known_takedowns["B3"].pk not in forwarded_pks(organisation)
 
 
 def test_notice_to_removal_counts_still_online_content_with_its_age_so_far(figures):
@@ -204,7 +273,15 @@ def test_nothing_in_the_range_gives_empty_figures_not_errors(organisation):
     assert figures.slowest_hosts == [] and figures.by_host == []
 
 
-def test_the_rows_are_read_in_one_query(organisation, known_takedowns, django_assert_num_queries):
+def test_the_rows_are_read_in_one_query_and_one_more_for_a_report_forwarded_by_hand(
+    organisation, known_takedowns, django_assert_num_queries
+):
+    # G2's report was forwarded by hand: its referral says which addresses went.
+    with django_assert_num_queries(2):
+        removal.figures(organisation, MARCH, now=REMOVAL_NOW)
+    g2 = known_takedowns["G2"]
+    g2.referral = Referral.objects.get(report=g2.report)
+    g2.save()
     with django_assert_num_queries(1):
         removal.figures(organisation, MARCH, now=REMOVAL_NOW)
 
