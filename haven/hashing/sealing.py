@@ -1,9 +1,13 @@
-"""Encryption at rest for media bytes: staged uploads and retained evidence.
+"""Encryption at rest for media bytes (staged uploads and retained evidence), and for the
+secrets Haven keeps for others (exchange credentials, partners' and hosts' API tokens).
 
 The key comes from HAVEN_EVIDENCE_KEY; several comma-separated keys allow rotation
 (the first encrypts, all decrypt).
 """
 
+import base64
+import hashlib
+import hmac
 import secrets
 from pathlib import Path
 
@@ -22,6 +26,28 @@ def seal(data: bytes) -> bytes:
 
 def unseal(token: bytes) -> bytes:
     return _cipher().decrypt(token)
+
+
+def purpose_cipher(purpose: bytes) -> MultiFernet:
+    """A cipher for one kind of secret: its keys are derived from every evidence key
+    with a purpose label, so rotating HAVEN_EVIDENCE_KEY rotates them too, and a secret
+    and a piece of evidence are never encrypted under the same key."""
+    keys = [k.strip() for k in settings.EVIDENCE_KEY.split(",") if k.strip()]
+    derived = [
+        base64.urlsafe_b64encode(hmac.new(key.encode(), purpose, hashlib.sha256).digest())
+        for key in keys
+    ]
+    return MultiFernet([Fernet(key) for key in derived])
+
+
+def seal_text(purpose: bytes, text: str) -> str:
+    return purpose_cipher(purpose).encrypt(text.encode()).decode() if text else ""
+
+
+def unseal_text(purpose: bytes, sealed: str) -> str:
+    """The text, or "" for nothing sealed. Raises cryptography's InvalidToken when the
+    evidence key changed without rotation."""
+    return purpose_cipher(purpose).decrypt(sealed.encode()).decode() if sealed else ""
 
 
 class SealedFileStore:

@@ -8,17 +8,14 @@ goes through the functions here, which validate, seal the token and write the au
 
 from __future__ import annotations
 
-import base64
 import csv
-import hashlib
-import hmac
 import io
 import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import idna
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -27,6 +24,7 @@ from django.db.models import Q
 
 from haven.audit.services import Actor, record
 from haven.fetching import policy
+from haven.hashing.sealing import seal_text, unseal_text
 from haven.hosting import domains
 from haven.hosting.models import DirectoryKind, HostDirectoryEntry
 from haven.triage.actions import InvalidInput
@@ -57,26 +55,14 @@ class TokenUnreadable(ValueError):
 # --- Tokens ----------------------------------------------------------------------------
 
 
-def _cipher() -> MultiFernet:
-    # Derived from HAVEN_EVIDENCE_KEY with a purpose label (as exchange credentials are),
-    # so a token and a piece of evidence are never encrypted under the same key.
-    keys = [k.strip() for k in settings.EVIDENCE_KEY.split(",") if k.strip()]
-    derived = [
-        base64.urlsafe_b64encode(hmac.new(key.encode(), _PURPOSE, hashlib.sha256).digest())
-        for key in keys
-    ]
-    return MultiFernet([Fernet(key) for key in derived])
-
-
 def seal_token(token: str) -> str:
-    return _cipher().encrypt(token.encode()).decode() if token else ""
+    # Under a key of its own (see haven.hashing.sealing.purpose_cipher).
+    return seal_text(_PURPOSE, token)
 
 
 def unseal_token(sealed: str) -> str:
-    if not sealed:
-        return ""
     try:
-        return _cipher().decrypt(sealed.encode()).decode()
+        return unseal_text(_PURPOSE, sealed)
     except InvalidToken:
         raise TokenUnreadable(
             "the stored notice API token cannot be decrypted: enter it again"
