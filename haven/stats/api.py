@@ -15,6 +15,34 @@ from haven.reports.models import Category
 from haven.stats import services
 from haven.stats.forms import DEFAULT_DAYS, MAX_DAYS, RangeForm
 
+# The dates and refusals every statistics endpoint shares.
+DATE_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="First day, included (YYYY-MM-DD)."),
+    OpenApiParameter(
+        "to",
+        OpenApiTypes.DATE,
+        description=f"Last day, included. At most {MAX_DAYS} days after `from`.",
+    ),
+]
+ERROR_RESPONSES = {
+    400: OpenApiResponse(ErrorSerializer, description="The dates are not valid."),
+    401: OpenApiResponse(ErrorSerializer, description="No token, or a bad one."),
+    403: OpenApiResponse(ErrorSerializer, description="Not a supervisor or admin."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
+}
+
+
+def valid_range(form):
+    """The form's date range, or a 400 naming each field at fault."""
+    if not form.is_valid():
+        raise ValidationError(
+            {
+                "non_field_errors" if field == "__all__" else field: list(messages)
+                for field, messages in form.errors.items()
+            }
+        )
+    return form.date_range
+
 
 class IsSupervisor(permissions.BasePermission):
     """Supervisors and administrators; IsOrganisationMember has checked the rest."""
@@ -105,33 +133,11 @@ class StatsView(APIView):
             "per day, week or month. Your organisation's reports only; for supervisors and "
             f"administrators. Without dates, the last {DEFAULT_DAYS} days."
         ),
-        parameters=[
-            OpenApiParameter(
-                "from", OpenApiTypes.DATE, description="First day, included (YYYY-MM-DD)."
-            ),
-            OpenApiParameter(
-                "to",
-                OpenApiTypes.DATE,
-                description=f"Last day, included. At most {MAX_DAYS} days after `from`.",
-            ),
-        ],
-        responses={
-            200: StatsSummarySerializer,
-            400: OpenApiResponse(ErrorSerializer, description="The dates are not valid."),
-            401: OpenApiResponse(ErrorSerializer, description="No token, or a bad one."),
-            403: OpenApiResponse(ErrorSerializer, description="Not a supervisor or admin."),
-            429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
-        },
+        parameters=DATE_PARAMETERS,
+        responses={200: StatsSummarySerializer, **ERROR_RESPONSES},
         tags=["stats"],
     )
     def get(self, request):
         form = RangeForm(request.query_params, today=timezone.localdate())
-        if not form.is_valid():
-            raise ValidationError(
-                {
-                    "non_field_errors" if field == "__all__" else field: list(messages)
-                    for field, messages in form.errors.items()
-                }
-            )
-        summary = services.summarise(request.user.organisation, form.date_range)
+        summary = services.summarise(request.user.organisation, valid_range(form))
         return Response(StatsSummarySerializer(summary).data)

@@ -4,19 +4,22 @@ The same serializer writes the JSON download on the removal statistics page.
 """
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from haven.api.auth import IsOrganisationMember
-from haven.api.serializers import ErrorSerializer
 from haven.api.throttling import TokenRateThrottle
 from haven.stats import removal
-from haven.stats.api import HoursField, IsSupervisor
-from haven.stats.forms import MAX_DAYS, REMOVAL_DEFAULT_DAYS, RemovalRangeForm
+from haven.stats.api import (
+    DATE_PARAMETERS,
+    ERROR_RESPONSES,
+    HoursField,
+    IsSupervisor,
+    valid_range,
+)
+from haven.stats.forms import REMOVAL_DEFAULT_DAYS, RemovalRangeForm
 
 
 class TimingSerializer(serializers.Serializer):
@@ -117,33 +120,11 @@ class RemovalStatsView(APIView):
             "and per host. Your organisation's takedowns only; for supervisors and "
             f"administrators. Without dates, the last {REMOVAL_DEFAULT_DAYS} days."
         ),
-        parameters=[
-            OpenApiParameter(
-                "from", OpenApiTypes.DATE, description="First day, included (YYYY-MM-DD)."
-            ),
-            OpenApiParameter(
-                "to",
-                OpenApiTypes.DATE,
-                description=f"Last day, included. At most {MAX_DAYS} days after `from`.",
-            ),
-        ],
-        responses={
-            200: RemovalSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="The dates are not valid."),
-            401: OpenApiResponse(ErrorSerializer, description="No token, or a bad one."),
-            403: OpenApiResponse(ErrorSerializer, description="Not a supervisor or admin."),
-            429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
-        },
+        parameters=DATE_PARAMETERS,
+        responses={200: RemovalSerializer, **ERROR_RESPONSES},
         tags=["stats"],
     )
     def get(self, request):
         form = RemovalRangeForm(request.query_params, today=timezone.localdate())
-        if not form.is_valid():
-            raise ValidationError(
-                {
-                    "non_field_errors" if field == "__all__" else field: list(messages)
-                    for field, messages in form.errors.items()
-                }
-            )
-        figures = removal.figures(request.user.organisation, form.date_range)
+        figures = removal.figures(request.user.organisation, valid_range(form))
         return Response(RemovalSerializer(figures).data)
