@@ -14,7 +14,12 @@ from haven.takedown.models import (
     TakedownPolicy,
 )
 from haven.takedown.policies import MAX_DELAY_MINUTES, MAX_RECHECK_DAYS, MAX_REMINDER_HOURS
-from haven.takedown.services import ANSWER_MAX_LENGTH, REASON_MAX_LENGTH, ActionError
+from haven.takedown.services import (
+    ANSWER_MAX_LENGTH,
+    POLICE_NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    ActionError,
+)
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 
@@ -43,6 +48,15 @@ class StopForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the takedown is stopped."},
+    )
+
+
+class PoliceAgreedForm(forms.Form):
+    note = forms.CharField(
+        label="Who agreed (optional)",
+        required=False,
+        max_length=POLICE_NOTE_MAX_LENGTH,
+        help_text="Officer, unit, reference.",
     )
 
 

@@ -5,7 +5,10 @@
           → present, host notified      → reminder (and, after N of them, escalation)
           → present, forwarded          → nothing to send: check again next interval
           → present, removed before     → it came back: reopen, notify again
-          → gone                        → removed, dated by the check; re-check later
+          → gone, the first time        → nothing sent; check again in an hour
+          → gone again, an hour later   → removed, dated by the first gone check;
+                                           re-check later
+          → present between the two     → not removed: the step goes on as planned
           → failed                      → nothing sent; try again in an hour
           → refused (safety policy)     → stopped, with the reason, for an analyst
 
@@ -27,6 +30,8 @@ from haven.fetching.models import Fetch, Outcome, Purpose
 from haven.reports.models import Report, Status
 from haven.takedown import sending
 from haven.takedown.models import (
+    OPEN_STATES,
+    SCHEDULED_STATES,
     Channel,
     EscalateTo,
     NoticeKind,
@@ -39,15 +44,21 @@ from haven.takedown.seams import Contact, ContactLike, Outside
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = timedelta(hours=1)
+# A removal is confirmed by a second check that finds the address gone at least this
+# long after the first: a name that does not resolve for a minute is not a removal.
+CONFIRM_REMOVAL_AFTER = timedelta(hours=1)
 # Failed checks in a row before the page asks an analyst to look.
 FAILED_CHECKS_FOR_ATTENTION = 3
 SCHEDULER = "takedown scheduler"
+HOSTING_CHANGED = "takedown (from hosting)"
 NO_CONTACT = (
     "No abuse contact is known for this address: add the host to the directory or correct "
     "the hosting. The takedown tries again every hour."
 )
 # Every state a removal can be confirmed from (a stopped takedown may still be removed).
 REMOVABLE_STATES = (State.WAITING, State.NOTIFIED, State.ESCALATED, State.FORWARDED, State.STOPPED)
+# The snapshot of where notices go, refreshed from hosting (see `refresh`).
+SNAPSHOT_FIELDS = ("recipient", "channel", "language", "host_name", "country")
 
 
 def scheduler_actor(takedown: Takedown) -> Actor:
@@ -79,9 +90,13 @@ def after_check(
         if state == State.REMOVED:
             _still_gone(takedown, fetch, now, actor)
         else:
-            mark_removed(takedown, fetch, now, actor)
+            found_gone(takedown, fetch, now, actor)
     elif state == State.REMOVED:
         _reappeared(takedown, fetch, out, now, actor)
+    elif takedown.gone_since is not None and not _step_due(takedown, now, notify):
+        # Online after all, while a removal was being confirmed, and what that check
+        # displaced is not due yet: back to it (see note_check), nothing sent now.
+        _still_online(takedown, fetch, now, actor, reschedule=False)
     elif not notify or state == State.FORWARDED:
         _still_online(takedown, fetch, now, actor, reschedule=notify)
     elif state == State.WAITING:
@@ -112,12 +127,35 @@ def _apply(takedown: Takedown, states, change: Callable[[Takedown], None]) -> Ta
     return current
 
 
+def _step_due(takedown: Takedown, now: datetime, notify: bool) -> bool:
+    """Whether the step a pending removal check displaced is due now."""
+    return notify and takedown.resume_at is not None and takedown.resume_at <= now
+
+
 def note_check(takedown: Takedown, fetch: Fetch) -> None:
     takedown.last_check_outcome = fetch.outcome
     takedown.last_checked_at = fetch.started_at
     takedown.last_check_reason = (fetch.detail or fetch.reason or "")[:300]
     if fetch.outcome != Outcome.FAILED:
         takedown.failed_checks = 0
+    if fetch.outcome in (Outcome.PRESENT, Outcome.REFUSED) and takedown.gone_since is not None:
+        # Not removed after all: the removal check is off, and the step it displaced
+        # (none while waiting for police) is next again. A failed check keeps waiting.
+        takedown.gone_since = None
+        if takedown.state != State.STOPPED:
+            takedown.next_action_at = takedown.resume_at
+        takedown.resume_at = None
+
+
+def record_check(takedown: Takedown, fetch: Fetch, actor: Actor) -> None:
+    """A check someone asked for that changes nothing else (online, or could not tell)."""
+
+    def change(current: Takedown) -> None:
+        note_check(current, fetch)
+        _audit(actor, "takedown.rechecked", current, outcome=fetch.outcome, fetch_id=fetch.pk)
+
+    # Whatever the state now: the caller's copy may be older than the scheduler's work.
+    _apply(takedown, State.values, change)
 
 
 def _audit(actor: Actor, action: str, takedown: Takedown, **detail) -> None:
@@ -139,6 +177,53 @@ def _iso(moment: datetime | None) -> str | None:
 # --- Present: first notice, forwarding, reminders, escalation ----------------------------
 
 
+def take_snapshot(takedown: Takedown, hosting, contact: ContactLike | None) -> dict[str, list]:
+    """Note hosting's country and host, and where notices go; what changed, as
+    {field: [old, new]}. Without a contact the noted one stays (hosting may have lost
+    what it knew; the noted e-mail address is still the best guess)."""
+    before = {name: getattr(takedown, name) for name in SNAPSHOT_FIELDS}
+    if hosting is not None:
+        takedown.country = (hosting.country or "")[:2].upper()
+        takedown.host_name = (hosting.network_name or hosting.hostname or takedown.host_name)[:200]
+    if contact is not None:
+        snapshot_contact(takedown, contact)
+    return {
+        name: [before[name], getattr(takedown, name)]
+        for name in SNAPSHOT_FIELDS
+        if before[name] != getattr(takedown, name)
+    }
+
+
+def refresh(takedown: Takedown, out: Outside, actor: Actor | None = None) -> Takedown:
+    """Take where notices go afresh from hosting (an analyst may have corrected the
+    country or the abuse contact since) and save it if it changed. Notices already sent
+    keep their own recipient: this is where the next one goes."""
+    hosting = out.hosting(takedown.report_url)
+    contact = out.notice_contact(takedown.report_url)
+    if not take_snapshot(_copy(takedown), hosting, contact):
+        return takedown
+    with transaction.atomic():
+        current = _locked(takedown)
+        if current.state not in OPEN_STATES:
+            return takedown
+        changes = take_snapshot(current, hosting, contact)
+        if changes:
+            current.save(update_fields=list(changes))
+            _audit(
+                actor or Actor(None, HOSTING_CHANGED, None, takedown.organisation_id),
+                "takedown.contact_updated",
+                current,
+                changes=changes,
+            )
+    for name in SNAPSHOT_FIELDS:
+        setattr(takedown, name, getattr(current, name))
+    return takedown
+
+
+def _copy(takedown: Takedown) -> Takedown:
+    return Takedown(**{name: getattr(takedown, name) for name in SNAPSHOT_FIELDS})
+
+
 def contact_for(takedown: Takedown, out: Outside) -> ContactLike | None:
     """Where notices go now: hosting's answer, else the e-mail address noted at the start."""
     contact = out.notice_contact(takedown.report_url)
@@ -158,7 +243,8 @@ def begin(takedown: Takedown, fetch: Fetch, out: Outside, now: datetime, actor: 
     """Online and nothing sent yet: forward to the hosting country's hotline when there is
     one (the fast path), else send the host the first notice."""
     states = (State.WAITING,)
-    forwarded, routing_note = _forward(takedown, fetch, out, now, actor)
+    hosting = out.hosting(takedown.report_url)
+    forwarded, routing_note = _forward(takedown, hosting, fetch, out, now, actor)
     if forwarded:
         return
     contact = contact_for(takedown, out)
@@ -172,7 +258,7 @@ def begin(takedown: Takedown, fetch: Fetch, out: Outside, now: datetime, actor: 
 
     def change(current: Takedown) -> None:
         note_check(current, fetch)
-        snapshot_contact(current, contact)
+        take_snapshot(current, hosting, contact)
         current.routing_note = routing_note
         if delivery.delivered:
             current.state = State.NOTIFIED
@@ -189,11 +275,10 @@ def begin(takedown: Takedown, fetch: Fetch, out: Outside, now: datetime, actor: 
 
 
 def _forward(
-    takedown: Takedown, fetch: Fetch, out: Outside, now: datetime, actor: Actor
+    takedown: Takedown, hosting, fetch: Fetch, out: Outside, now: datetime, actor: Actor
 ) -> tuple[bool, str]:
     """(forwarded, why not) — forwarded when hosted abroad and a hotline is there."""
     organisation = takedown.organisation
-    hosting = out.hosting(takedown.report_url)
     country = ((hosting.country if hosting is not None else "") or takedown.country).upper()
     home = (organisation.country or "").upper()
     if not country or not home or country == home:
@@ -256,6 +341,7 @@ def remind(takedown: Takedown, fetch: Fetch, out: Outside, now: datetime, actor:
     """Still online after a notice: remind the host, and escalate after enough reminders."""
     states = (State.NOTIFIED, State.ESCALATED)
     policy = policy_for(takedown.organisation)
+    hosting = out.hosting(takedown.report_url)
     contact = contact_for(takedown, out)
     if contact is None:
         _no_contact(takedown, fetch, now, actor, states)
@@ -266,7 +352,7 @@ def remind(takedown: Takedown, fetch: Fetch, out: Outside, now: datetime, actor:
 
     def change(current: Takedown) -> None:
         note_check(current, fetch)
-        snapshot_contact(current, contact)
+        take_snapshot(current, hosting, contact)
         if delivery.delivered:
             current.reminders_sent += 1
             current.last_notice_at = now
@@ -383,40 +469,70 @@ def _still_online(
 # --- Gone, and gone for good ------------------------------------------------------------
 
 
-def mark_removed(
+def found_gone(
     takedown: Takedown,
     fetch: Fetch,
     now: datetime,
     actor: Actor,
     states=REMOVABLE_STATES,
 ) -> Takedown | None:
-    """Removed, dated by the check that found it gone; re-checks planned after it."""
-    removed_at = fetch.started_at
-    days = sorted(
-        {int(day) for day in policy_for(takedown.organisation).recheck_after_removal_days}
-    )
+    """A check found the address gone. The first time, nothing is sent and a second
+    check is planned an hour later; a gone check an hour or more after the first
+    confirms the removal, dated by the first. The saved takedown, or None if it moved on
+    meanwhile."""
 
     def change(current: Takedown) -> None:
-        previous = current.state
+        first = current.gone_since
+        if first is not None and fetch.started_at - first >= CONFIRM_REMOVAL_AFTER:
+            _removed(current, fetch, first, actor)
+            return
         note_check(current, fetch)
-        current.state = State.REMOVED
-        current.removed_at = removed_at
-        current.rechecks_left = days
-        current.next_action_at = removed_at + timedelta(days=days[0]) if days else None
-        current.attention = ""
-        current.stopped_reason = ""
+        if first is None:
+            first = fetch.started_at
+            current.gone_since = first
+            current.resume_at = current.next_action_at
+        confirm_at = first + CONFIRM_REMOVAL_AFTER
+        if current.state in SCHEDULED_STATES:
+            # The displaced step comes first if it is due before the second check.
+            resume = current.resume_at
+            sooner = resume is not None and now < resume < confirm_at
+            current.next_action_at = resume if sooner else confirm_at
         _audit(
             actor,
-            "takedown.removed",
+            "takedown.found_gone",
             current,
-            previous_state=previous,
-            checked_at=_iso(removed_at),
             fetch_id=fetch.pk,
-            before_first_notice=current.first_notice_at is None,
-            referral_id=current.referral_id if previous == State.FORWARDED else None,
+            first_gone_at=_iso(first),
+            confirm_after=_iso(confirm_at),
         )
 
     return _apply(takedown, states, change)
+
+
+def _removed(current: Takedown, fetch: Fetch, removed_at: datetime, actor: Actor) -> None:
+    """Removed, dated by the first check that found it gone; re-checks planned after."""
+    days = sorted({int(day) for day in policy_for(current.organisation).recheck_after_removal_days})
+    previous = current.state
+    note_check(current, fetch)
+    current.state = State.REMOVED
+    current.removed_at = removed_at
+    current.gone_since = None
+    current.resume_at = None
+    current.rechecks_left = days
+    current.next_action_at = removed_at + timedelta(days=days[0]) if days else None
+    current.attention = ""
+    current.stopped_reason = ""
+    _audit(
+        actor,
+        "takedown.removed",
+        current,
+        previous_state=previous,
+        checked_at=_iso(removed_at),
+        confirmed_at=_iso(fetch.started_at),
+        fetch_id=fetch.pk,
+        before_first_notice=current.first_notice_at is None,
+        referral_id=current.referral_id if previous == State.FORWARDED else None,
+    )
 
 
 def _still_gone(takedown: Takedown, fetch: Fetch, now: datetime, actor: Actor) -> None:

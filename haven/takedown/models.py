@@ -160,6 +160,8 @@ class Takedown(models.Model):
     )
     opened_at = models.DateTimeField(default=timezone.now)
     police_agreed_at = models.DateTimeField(null=True, blank=True)
+    # Who agreed, as the analyst wrote it down ("Officer, unit, reference"); optional.
+    police_note = models.CharField(max_length=500, blank=True)
     first_notice_at = models.DateTimeField(null=True, blank=True)
     last_notice_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
@@ -175,6 +177,13 @@ class Takedown(models.Model):
     host_answered_at = models.DateTimeField(null=True, blank=True)
     host_answer = models.TextField(blank=True)
     removed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A removal needs two checks that find the address gone, an hour apart (one failed
+    # name lookup is not a removal): the time of the first one, while the second is
+    # awaited. A check that finds the content online clears it.
+    gone_since = models.DateTimeField(null=True, blank=True)
+    # While the second check is awaited: when the step it displaced (a reminder, the
+    # first notice) is due, so that content found online again goes back to that time.
+    resume_at = models.DateTimeField(null=True, blank=True)
     # Re-checks after removal still to do, as days after removal.
     rechecks_left = models.JSONField(default=list, blank=True)
     reappeared_count = models.PositiveSmallIntegerField(default=0)

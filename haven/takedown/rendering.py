@@ -11,7 +11,8 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.template import Context, Engine, TemplateSyntaxError
-from django.template.base import Lexer, TokenType
+from django.template.base import FilterExpression, Lexer, TokenType, Variable, VariableNode
+from django.template.defaulttags import FirstOfNode, ForNode, IfNode, NowNode, WithNode
 
 from haven.takedown.models import NoticeKind, NoticeTemplate
 
@@ -120,6 +121,94 @@ def check_syntax(text: str, field: str) -> None:
         raise TemplateRefused(f"This does not read as a template: {error}", field) from error
 
 
+# Names every template context has (Django's own), besides VARIABLES.
+_BUILTIN_NAMES = frozenset({"True", "False", "None"})
+
+
+def unknown_variables(text: str) -> list[str]:
+    """Variables the template uses that no notice has: they would print as nothing.
+    Names a template makes itself (`for x in …`, `with x=…`, `… as x`) are known inside."""
+    found: list[str] = []
+    _walk(ENGINE.from_string(text).nodelist, set(VARIABLES) | _BUILTIN_NAMES, found)
+    return found
+
+
+def _walk(nodelist, known: set[str], found: list[str]) -> None:
+    for node in nodelist:
+        if isinstance(node, VariableNode):
+            _expression(node.filter_expression, known, found)
+        elif isinstance(node, ForNode):
+            if isinstance(node.sequence, FilterExpression):
+                _expression(node.sequence, known, found)
+            _walk(node.nodelist_loop, known | set(node.loopvars) | {"forloop"}, found)
+            _walk(node.nodelist_empty, known, found)
+        elif isinstance(node, IfNode):
+            for condition, nodelist in node.conditions_nodelists:
+                _condition(condition, known, found)
+                _walk(nodelist, known, found)
+        elif isinstance(node, WithNode):
+            for expression in node.extra_context.values():
+                if isinstance(expression, FilterExpression):
+                    _expression(expression, known, found)
+            _walk(node.nodelist, known | set(node.extra_context), found)
+        elif isinstance(node, FirstOfNode | NowNode):
+            for expression in getattr(node, "vars", ()):
+                _expression(expression, known, found)
+            if node.asvar:  # `… as name` sets it for the rest of the block
+                known.add(node.asvar)
+        else:  # filter, spaceless, comment, text: what is inside them
+            expression = getattr(node, "filter_expr", None)
+            if expression is not None:
+                _filters(expression, known, found)
+            for name in node.child_nodelists:
+                _walk(getattr(node, name, None) or [], known, found)
+
+
+def _expression(expression: FilterExpression, known: set[str], found: list[str]) -> None:
+    _variable(expression.var, known, found)
+    _filters(expression, known, found)
+
+
+def _filters(expression: FilterExpression, known: set[str], found: list[str]) -> None:
+    for _function, arguments in expression.filters:
+        for is_variable, argument in arguments:
+            if is_variable:
+                _variable(argument, known, found)
+
+
+def _variable(variable, known: set[str], found: list[str]) -> None:
+    if not isinstance(variable, Variable) or variable.lookups is None:
+        return  # a literal: "text", 3
+    name = variable.lookups[0]
+    if name not in known and name not in found:
+        found.append(name)
+
+
+def _condition(condition, known: set[str], found: list[str]) -> None:
+    """An `if` condition: literals and the operators (and, not, ==…) that join them."""
+    if condition is None:  # {% else %}
+        return
+    value = getattr(condition, "value", None)
+    if isinstance(value, FilterExpression):
+        _expression(value, known, found)
+    for part in ("first", "second"):
+        inner = getattr(condition, part, None)
+        if inner is not None:
+            _condition(inner, known, found)
+
+
+def check_variables(text: str, field: str) -> None:
+    unknown = unknown_variables(text)
+    if unknown:
+        names = ", ".join("{{ " + name + " }}" for name in unknown)
+        raise TemplateRefused(
+            f"{names} {'is not a variable' if len(unknown) == 1 else 'are not variables'} "
+            f"of notices: {'it' if len(unknown) == 1 else 'they'} would print as nothing. "
+            f"Use {', '.join(VARIABLES)}.",
+            field,
+        )
+
+
 def render_text(subject: str, body: str, context: dict) -> Rendered:
     check_syntax(subject, "subject")
     check_syntax(body, "body")
@@ -141,6 +230,8 @@ def validate(subject: str, body: str) -> Rendered:
     if not subject.strip():
         raise TemplateRefused("Write a subject.", "subject")
     rendered = render_text(subject, body, sample_context())
+    check_variables(subject, "subject")
+    check_variables(body, "body")
     for name in REQUIRED_VARIABLES:
         if "{{ " + name not in body and "{{" + name not in body:
             raise TemplateRefused(f"The body must include {{{{ {name} }}}}.", "body")

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from haven.takedown import lifecycle
-from haven.takedown.models import SCHEDULED_STATES, Takedown
+from haven.takedown.models import OPEN_STATES, SCHEDULED_STATES, Takedown
 from haven.takedown.seams import Outside, outside
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,10 @@ def act(takedown_id: int, now: datetime, out: Outside, *, due_only=True, notify=
         takedown = Takedown.objects.select_related("organisation", "report", "report_url").get(
             pk=takedown_id
         )
+        if takedown.state in OPEN_STATES:
+            # Hosting may have been corrected since (country, abuse contact): note it
+            # before acting, also when nothing is sent (statistics count by country).
+            takedown = lifecycle.refresh(takedown, out, lifecycle.scheduler_actor(takedown))
         fetch = lifecycle.check(takedown, out)
         lifecycle.after_check(takedown, fetch, out, now, notify=notify)
     except Exception:

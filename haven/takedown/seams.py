@@ -93,6 +93,14 @@ def _is_actionable(report_url) -> bool:
     return services.is_actionable(report_url)
 
 
+def _actionable_among(report_urls) -> set[int]:
+    """The ids of those addresses that are actionable, in one query (a report's panel)."""
+    from haven.classification.models import Classification
+
+    rows = Classification.objects.filter(report_url__in=report_urls, label__actionable=True)
+    return set(rows.values_list("report_url_id", flat=True))
+
+
 def _classification(report_url) -> list[tuple[str, str]]:
     """(scheme, label) in words: the address's own labels, else the report's."""
     from haven.classification.models import Classification
@@ -126,6 +134,7 @@ class Outside:
     forward: Callable[..., Any] = _forward
     escalate: Callable[[Any, str], Any] = _escalate
     is_actionable: Callable[[Any], bool] = _is_actionable
+    actionable_among: Callable[[Any], set[int]] = _actionable_among
     classification: Callable[[Any], list[tuple[str, str]]] = _classification
     channels: Mapping[str, Any] = field(default_factory=_channels)
 

@@ -42,7 +42,8 @@ class TakedownSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="report_url.url", read_only=True)
     state = TakedownStateField(read_only=True)
     next_step = serializers.SerializerMethodField(
-        help_text="The next step in words (“Reminder 2 due in 3h”); empty when there is none."
+        help_text="The next step in words (“Reminder 2 due in 3h”), or why there is none "
+        "(“Waiting for police to agree”, “Nothing scheduled”)."
     )
     overdue = serializers.SerializerMethodField(help_text="The next step is late.")
 
@@ -65,12 +66,14 @@ class TakedownSerializer(serializers.ModelSerializer):
             "country",
             "opened_at",
             "police_agreed_at",
+            "police_note",
             "first_notice_at",
             "last_notice_at",
             "reminders_sent",
             "escalated_at",
             "escalated_to",
             "host_answered_at",
+            "gone_since",
             "removed_at",
             "reappeared_count",
             "last_check_outcome",

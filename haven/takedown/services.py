@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 REASON_MAX_LENGTH = 2_000
+POLICE_NOTE_MAX_LENGTH = 500
 ANSWER_MAX_LENGTH = 10_000
 NOT_ACTIONABLE = (
     "Classify this address as actionable (for example INTERPOL baseline) first, or ask a "
@@ -88,6 +89,14 @@ def _act_soon(takedown: Takedown) -> None:
     # first). Opening a takedown does not do this: its first step waits for the next
     # tick, so that classifying an address never fetches anything on its way.
     enqueue("takedown.act_now", takedown_id=takedown.pk)
+
+
+def _due_now(takedown: Takedown, now) -> None:
+    """The next step is due now; also when a removal is being confirmed, so that a check
+    finding the content online sends at once rather than at the step's old time."""
+    takedown.next_action_at = now
+    if takedown.gone_since is not None:
+        takedown.resume_at = now
 
 
 # --- Opening ----------------------------------------------------------------------------
@@ -168,11 +177,10 @@ def _open(report_url, by, now, policy, hosting, contact) -> Takedown:
     takedown.attention = ""
     takedown.failed_checks = 0
     takedown.reminders_sent = 0
-    if hosting is not None:
-        takedown.country = (hosting.country or "")[:2]
-        takedown.host_name = (hosting.network_name or hosting.hostname or "")[:200]
-    if contact is not None:
-        lifecycle.snapshot_contact(takedown, contact)
+    takedown.gone_since = None
+    takedown.resume_at = None
+    takedown.police_note = ""
+    lifecycle.take_snapshot(takedown, hosting, contact)
     takedown.language = takedown.language or report_url.report.organisation.language
     takedown.save()
     return takedown
@@ -181,8 +189,14 @@ def _open(report_url, by, now, policy, hosting, contact) -> Takedown:
 # --- People's actions -------------------------------------------------------------------
 
 
-def police_agreed(takedown: Takedown, by, *, actor: Actor | None = None) -> Takedown:
-    """Police agree the host may be told: the first notice goes at once."""
+def police_agreed(
+    takedown: Takedown, by, *, note: str = "", actor: Actor | None = None
+) -> Takedown:
+    """Police agree the host may be told: the first notice goes at once. `note` says who
+    agreed (officer, unit, reference), for the record."""
+    note = " ".join((note or "").split())
+    if len(note) > POLICE_NOTE_MAX_LENGTH:
+        raise InvalidInput(f"Keep this under {POLICE_NOTE_MAX_LENGTH} characters.", "note")
     _require_staff(by, takedown.organisation_id)
     with transaction.atomic():
         takedown = _locked(takedown)
@@ -192,9 +206,17 @@ def police_agreed(takedown: Takedown, by, *, actor: Actor | None = None) -> Take
             raise InvalidTransition("Police agreement is already recorded.")
         now = timezone.now()
         takedown.police_agreed_at = now
-        takedown.next_action_at = now
-        takedown.save(update_fields=["police_agreed_at", "next_action_at"])
-        _audit(_actor(by, actor, takedown.organisation_id), "takedown.police_agreed", takedown)
+        takedown.police_note = note
+        _due_now(takedown, now)
+        takedown.save(
+            update_fields=["police_agreed_at", "police_note", "next_action_at", "resume_at"]
+        )
+        _audit(
+            _actor(by, actor, takedown.organisation_id),
+            "takedown.police_agreed",
+            takedown,
+            note=note,
+        )
         _act_soon(takedown)
     return takedown
 
@@ -210,8 +232,8 @@ def send_now(takedown: Takedown, by, *, actor: Actor | None = None) -> Takedown:
         if takedown.state not in OPEN_STATES:
             raise InvalidTransition("Only a takedown still waiting for removal can send now.")
         previous = takedown.next_action_at
-        takedown.next_action_at = timezone.now()
-        takedown.save(update_fields=["next_action_at"])
+        _due_now(takedown, timezone.now())
+        takedown.save(update_fields=["next_action_at", "resume_at"])
         _audit(
             _actor(by, actor, takedown.organisation_id),
             "takedown.send_now",
@@ -279,7 +301,10 @@ def record_host_answer(
 
 
 def confirm_removed(takedown: Takedown, by, *, actor: Actor | None = None) -> Takedown:
-    """Check the address now; record the removal if it is gone, refuse if it is not."""
+    """Check the address now. Gone, and found gone by a check an hour or more before:
+    removed, dated by that earlier check. Gone for the first time: recorded, and the
+    scheduler checks again in an hour (`gone_since` set, not removed yet). Online, or
+    cannot be checked: refused with the reason."""
     _require_staff(by, takedown.organisation_id)
     if takedown.state not in lifecycle.REMOVABLE_STATES:
         raise InvalidTransition("This takedown is already marked removed.")
@@ -288,37 +313,22 @@ def confirm_removed(takedown: Takedown, by, *, actor: Actor | None = None) -> Ta
     actor = _actor(by, actor, takedown.organisation_id)
     when = timezone.localtime(fetch.started_at).strftime("%H:%M")
     if fetch.outcome == Outcome.PRESENT:
-        _record_check(takedown, fetch, actor)
+        lifecycle.record_check(takedown, fetch, actor)
         raise InvalidTransition(
             f"The address still answers with content (checked at {when}): it is not removed. "
             "If the material itself is gone but the page remains, stop the takedown and say why."
         )
     if fetch.outcome != Outcome.GONE:
-        _record_check(takedown, fetch, actor)
+        lifecycle.record_check(takedown, fetch, actor)
         reason = fetch.detail or fetch.reason or fetch.outcome
         raise InvalidTransition(
             f"The address could not be checked ({reason}), so removal cannot be confirmed. "
             "Try again later."
         )
-    removed = lifecycle.mark_removed(takedown, fetch, timezone.now(), actor)
-    if removed is None:
+    current = lifecycle.found_gone(takedown, fetch, timezone.now(), actor)
+    if current is None:
         raise InvalidTransition("This takedown changed meanwhile; look at it again.")
-    return removed
-
-
-def _record_check(takedown: Takedown, fetch, actor: Actor) -> None:
-    with transaction.atomic():
-        current = _locked(takedown)
-        lifecycle.note_check(current, fetch)
-        current.save(
-            update_fields=[
-                "last_check_outcome",
-                "last_checked_at",
-                "last_check_reason",
-                "failed_checks",
-            ]
-        )
-        _audit(actor, "takedown.rechecked", current, outcome=fetch.outcome, fetch_id=fetch.pk)
+    return current
 
 
 def stop(takedown: Takedown, reason: str, by, *, actor: Actor | None = None) -> Takedown:

@@ -30,6 +30,7 @@ from haven.takedown.access import (
 from haven.takedown.forms import (
     HostAnswerForm,
     ListFilterForm,
+    PoliceAgreedForm,
     PolicyForm,
     PublicAnswerForm,
     StopForm,
@@ -126,7 +127,14 @@ def detail(request, takedown_id: int):
 
 def _render_detail(request, takedown: Takedown, *, bound=None, status: int = 200):
     policy = policies.policy_for(takedown.organisation)
-    row = panels.row_for(takedown.report_url, takedown, request.user, policy, timezone.now())
+    row = panels.row_for(
+        takedown.report_url,
+        takedown,
+        request.user,
+        policy,
+        timezone.now(),
+        checks_limit=panels.CHECKS_ON_PAGE,
+    )
     errors = []
     if bound is not None:
         name, form = bound
@@ -134,7 +142,10 @@ def _render_detail(request, takedown: Takedown, *, bound=None, status: int = 200
             row.answer_form = form
         elif name == "stop":
             row.stop_form = form
+        elif name == "police":
+            row.police_form = form
         errors = error_links(form, f"form-{name}-{takedown.pk}")
+    steps = _history(takedown)
     return render(
         request,
         "takedown/detail.html",
@@ -143,7 +154,8 @@ def _render_detail(request, takedown: Takedown, *, bound=None, status: int = 200
             "report": takedown.report,
             "row": row,
             "errors": errors,
-            "history": _history(takedown),
+            "history": steps or _steps_without_audit(takedown, row.notices),
+            "has_audit": bool(steps),
             "fetch_snippet": panels.fetch_snippet(),
         },
         status=status,
@@ -162,6 +174,30 @@ def _history(takedown: Takedown) -> list[dict]:
     ]
 
 
+def _steps_without_audit(takedown: Takedown, notices: list) -> list[dict]:
+    """A takedown with no audit rows (imported, or made by the demo): its steps as far
+    as its own records tell them, so that notices sent are never "nothing yet"."""
+    steps = [{"at": takedown.opened_at, "who": "", "what": "Takedown started", "detail": ""}]
+    for notice in reversed(notices):  # oldest first, like the audit log
+        steps.append(
+            {
+                "at": notice.sent_at,
+                "who": "",
+                "what": HISTORY_WORDS[
+                    "takedown.notice_sent" if notice.delivered else "takedown.notice_failed"
+                ],
+                "detail": _history_detail(
+                    {"kind": notice.kind, "recipient": notice.recipient, "error": notice.error}
+                ),
+            }
+        )
+    if takedown.escalated_at:
+        steps.append({"at": takedown.escalated_at, "who": "", "what": "Escalated", "detail": ""})
+    if takedown.removed_at:
+        steps.append({"at": takedown.removed_at, "who": "", "what": "Removed", "detail": ""})
+    return sorted(steps, key=lambda step: step["at"])
+
+
 HISTORY_WORDS = {
     "takedown.opened": "Takedown started",
     "takedown.police_agreed": "Police agreed",
@@ -173,6 +209,8 @@ HISTORY_WORDS = {
     "takedown.escalated": "Escalated",
     "takedown.escalation_impossible": "No one to escalate to",
     "takedown.rechecked": "Checked",
+    "takedown.found_gone": "Found gone: a second check an hour later confirms the removal",
+    "takedown.contact_updated": "Where notices go, updated from hosting",
     "takedown.check_failed": "Check could not tell",
     "takedown.removed": "Removed",
     "takedown.reappeared": "Content back online",
@@ -182,8 +220,26 @@ HISTORY_WORDS = {
 
 
 def _history_detail(detail: dict) -> str:
-    shown = ("kind", "recipient", "error", "to", "partner", "country", "outcome", "reason")
-    return "; ".join(f"{key}: {detail[key]}" for key in shown if detail.get(key))
+    shown = (
+        "kind",
+        "recipient",
+        "error",
+        "to",
+        "partner",
+        "country",
+        "outcome",
+        "reason",
+        "note",
+    )
+    parts = [f"{key}: {detail[key]}" for key in shown if detail.get(key)]
+    changes = detail.get("changes")
+    if isinstance(changes, dict):
+        parts.extend(
+            f"{key}: {pair[0] or '(none)'} → {pair[1] or '(none)'}"
+            for key, pair in changes.items()
+            if isinstance(pair, list) and len(pair) == 2
+        )
+    return "; ".join(parts)
 
 
 def _refused(request, takedown: Takedown, name: str, form: Form, error: actions.ActionError):
@@ -207,10 +263,15 @@ def start(request, url_id: int):
 @staff_required
 def police_agreed(request, takedown_id: int):
     takedown = access_takedown(request.user, takedown_id)
+    form = PoliceAgreedForm(request.POST, prefix=panels.police_prefix(takedown))
+    if not form.is_valid():
+        return _render_detail(request, takedown, bound=("police", form), status=400)
     try:
-        actions.police_agreed(takedown, request.user, actor=_actor(request))
+        actions.police_agreed(
+            takedown, request.user, note=form.cleaned_data["note"], actor=_actor(request)
+        )
     except actions.ActionError as error:
-        return _refused(request, takedown, "police", Form(request.POST), error)
+        return _refused(request, takedown, "police", form, error)
     return _back(request, takedown, "Police agreement recorded: the first notice goes now.")
 
 
@@ -252,9 +313,11 @@ def host_answer(request, takedown_id: int):
 def confirm_removed(request, takedown_id: int):
     takedown = access_takedown(request.user, takedown_id)
     try:
-        actions.confirm_removed(takedown, request.user, actor=_actor(request))
+        checked = actions.confirm_removed(takedown, request.user, actor=_actor(request))
     except actions.ActionError as error:
         return _refused(request, takedown, "confirm", Form(request.POST), error)
+    if checked.state != State.REMOVED:
+        return _back(request, takedown, display.removal_pending(checked))
     return _back(request, takedown, "Checked: the content is gone. Removal recorded.")
 
 

@@ -92,6 +92,9 @@ class FakeWorld:
             "forward": self.forward,
             "escalate": self.escalate,
             "is_actionable": lambda report_url: self.actionable,
+            "actionable_among": lambda report_urls: (
+                {url.pk for url in report_urls} if self.actionable else set()
+            ),
             "classification": lambda report_url: list(self.labels),
             "channels": {"email": self.email, "api": self.api},
         }

@@ -1,5 +1,7 @@
 """People's actions on a takedown, called directly: the rules, the state, the audit row."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -9,7 +11,7 @@ from haven.audit.models import AuditEvent
 from haven.fetching.models import Outcome
 from haven.jobs.models import Job
 from haven.reports.models import ReportUrl
-from haven.takedown import services
+from haven.takedown import display, services
 from haven.takedown.models import AnswerKind, HostAnswer, State, Takedown
 from haven.takedown.scheduler import run_due
 from haven.takedown.seams import Contact
@@ -139,8 +141,13 @@ def test_only_supervisors_send_now_and_it_still_checks_first(
     services.send_now(takedown, supervisor)
     run_due()
     takedown.refresh_from_db()
-    assert takedown.state == State.REMOVED and not world.sent
+    assert takedown.gone_since == clock.now and not world.sent
     assert audit("takedown.send_now").get().actor == supervisor
+    # The second check an hour later confirms the removal; still nothing sent.
+    clock.advance(hours=1)
+    run_due()
+    takedown.refresh_from_db()
+    assert takedown.state == State.REMOVED and not world.sent
 
 
 def test_send_now_brings_a_reminder_forward(report_url, analyst, supervisor, world, clock):
@@ -152,16 +159,73 @@ def test_send_now_brings_a_reminder_forward(report_url, analyst, supervisor, wor
     assert takedown.reminders_sent == 1 and len(world.sent) == 2
 
 
-def test_confirming_removal_checks_the_address_and_dates_it(report_url, analyst, world, clock):
+def test_confirming_removal_records_the_first_gone_check_and_the_second_confirms(
+    report_url, analyst, world, clock
+):
     takedown = services.open_takedown(report_url, analyst)
     run_due()
     clock.advance(hours=3)
     world.checker.set(Outcome.GONE)
+    gone_at = clock.now
     takedown = services.confirm_removed(takedown, analyst)
-    assert takedown.state == State.REMOVED and takedown.removed_at == clock.now
+    assert takedown.state == State.NOTIFIED and takedown.gone_since == gone_at
+    assert takedown.next_action_at == gone_at + timedelta(hours=1)
+    assert "second check in an hour" in display.removal_pending(takedown)
+    # Within the hour, another gone check does not confirm it either.
+    clock.advance(minutes=30)
+    takedown = services.confirm_removed(takedown, analyst)
+    assert takedown.state == State.NOTIFIED and takedown.gone_since == gone_at
+    # An hour after the first: removed, dated by the first.
+    clock.advance(minutes=30)
+    takedown = services.confirm_removed(takedown, analyst)
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
     assert audit("takedown.removed").get().actor == analyst
+    assert audit("takedown.found_gone").count() == 2
     with pytest.raises(services.InvalidTransition, match="already marked removed"):
         services.confirm_removed(takedown, analyst)
+
+
+def test_the_scheduler_confirms_a_removal_an_analyst_found(report_url, analyst, world, clock):
+    takedown = services.open_takedown(report_url, analyst)
+    run_due()
+    world.checker.set(Outcome.GONE)
+    gone_at = clock.now
+    services.confirm_removed(takedown, analyst)
+    clock.advance(hours=1)
+    assert run_due() == 1
+    takedown.refresh_from_db()
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
+    assert len(world.sent) == 1
+
+
+def test_a_stopped_takedown_is_confirmed_removed_by_two_checks_of_an_analyst(
+    report_url, analyst, world, clock
+):
+    takedown = services.open_takedown(report_url, analyst)
+    services.stop(takedown, "Police asked us to wait", analyst)
+    world.checker.set(Outcome.GONE)
+    gone_at = clock.now
+    takedown = services.confirm_removed(takedown, analyst)
+    assert takedown.state == State.STOPPED and takedown.next_action_at is None
+    assert "not checked by itself" in display.removal_pending(takedown)
+    clock.advance(hours=2)
+    assert run_due() == 0
+    takedown = services.confirm_removed(takedown, analyst)
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
+
+
+def test_content_online_after_a_first_gone_check_clears_it(report_url, analyst, world, clock):
+    takedown = services.open_takedown(report_url, analyst)
+    run_due()
+    due = Takedown.objects.get().next_action_at
+    world.checker.set(Outcome.GONE)
+    services.confirm_removed(takedown, analyst)
+    world.checker.set(Outcome.PRESENT)
+    clock.advance(minutes=10)
+    with pytest.raises(services.InvalidTransition, match="still answers"):
+        services.confirm_removed(takedown, analyst)
+    takedown.refresh_from_db()
+    assert takedown.gone_since is None and takedown.next_action_at == due
 
 
 @pytest.mark.parametrize(
@@ -211,13 +275,19 @@ def test_the_recheck_after_an_answer_records_a_removal_but_never_sends(
     takedown.refresh_from_db()
     assert takedown.next_action_at == due and len(world.sent) == 1
     assert world.checker.count() == 2
-    # Gone: removed, dated by that check.
+    # Gone: a second check an hour later confirms it, dated by the first.
     clock.advance(hours=2)
     world.checker.set(Outcome.GONE)
+    gone_at = clock.now
     with django_capture_on_commit_callbacks(execute=True):
         services.record_host_answer(takedown, "", analyst, kind=AnswerKind.REMOVED)
     takedown.refresh_from_db()
-    assert takedown.state == State.REMOVED and takedown.removed_at == clock.now
+    assert takedown.state == State.NOTIFIED and takedown.gone_since == gone_at
+    clock.advance(hours=1)
+    run_due()
+    takedown.refresh_from_db()
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
+    assert len(world.sent) == 1
 
 
 def test_a_host_that_says_it_does_not_host_the_address_asks_for_attention(report_url, analyst):
@@ -238,3 +308,19 @@ def test_an_automatic_opening_is_recorded_as_the_system(report_url, organisation
 def test_staff_of_another_role_in_the_organisation_may_act(report_url, organisation):
     admin = make_user(organisation, "adele", Role.ADMIN)
     assert services.open_takedown(report_url, admin).opened_by == admin
+
+
+def test_police_agreement_notes_who_agreed(report_url, analyst, after_police, clock):
+    takedown = services.open_takedown(report_url, analyst)
+    takedown = services.police_agreed(takedown, analyst, note="  DC Jones,\n  CEOP,  ref 24/117  ")
+    assert takedown.police_note == "DC Jones, CEOP, ref 24/117"
+    event = audit("takedown.police_agreed").get()
+    assert event.detail["note"] == "DC Jones, CEOP, ref 24/117"
+
+
+def test_a_police_note_has_a_length_limit(report_url, analyst, after_police):
+    takedown = services.open_takedown(report_url, analyst)
+    with pytest.raises(services.InvalidInput, match="under 500"):
+        services.police_agreed(takedown, analyst, note="x" * 501)
+    takedown.refresh_from_db()
+    assert takedown.police_agreed_at is None

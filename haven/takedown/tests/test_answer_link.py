@@ -49,7 +49,13 @@ def test_a_host_says_it_removed_the_content_and_the_address_is_checked_at_once(
     assert response.status_code == 200 and "Thank you" in response.content.decode()
     takedown.refresh_from_db()
     assert takedown.host_answered_at == clock.now and takedown.host_answer == "Removed: Done."
-    assert takedown.state == State.REMOVED and takedown.removed_at == clock.now
+    # Checked at once and found gone; the removal is confirmed by the check an hour later.
+    assert takedown.gone_since == clock.now and takedown.state == State.NOTIFIED
+    answered_at = clock.now
+    clock.advance(hours=1)
+    run_due()
+    takedown.refresh_from_db()
+    assert takedown.state == State.REMOVED and takedown.removed_at == answered_at
     event = AuditEvent.objects.get(action="takedown.host_answered")
     assert event.actor is None and event.actor_label == "host (answer link)"
     assert event.detail["via"] == "answer link"

@@ -77,9 +77,12 @@ def test_classified_checked_notified_by_email_and_removal_dated_by_the_real_chec
 
     site.route("/album/7", body(b"gone", status=404))
     clock.advance(hours=24)
+    gone_at = clock.now
+    run_due()
+    clock.advance(hours=1)
     run_due()
     takedown.refresh_from_db()
-    assert takedown.state == State.REMOVED and takedown.removed_at == clock.now
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
     assert len(mail.outbox) == 2
 
 
@@ -108,6 +111,34 @@ def test_hosted_abroad_it_is_forwarded_to_that_countrys_hotline_by_routing(
 
     site.route("/album/7", body(b"gone", status=404))
     clock.advance(hours=24)
+    gone_at = clock.now
+    run_due()
+    clock.advance(hours=1)
     run_due()
     takedown.refresh_from_db()
-    assert takedown.state == State.REMOVED and takedown.removed_at == clock.now
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
+
+
+def test_a_hosting_correction_is_noted_on_the_waiting_takedown_at_once(
+    hosted_url, analyst, supervisor, real_world, clock, django_capture_on_commit_callbacks
+):
+    from haven.audit.models import AuditEvent
+    from haven.hosting import services as hosting
+    from haven.takedown import services
+
+    place = Hosting.objects.create(
+        organisation_id=hosted_url.report.organisation_id,
+        report_url=hosted_url,
+        hostname="127.0.0.1",
+        addresses=["127.0.0.1"],
+    )
+    takedown = services.open_takedown(hosted_url, supervisor)
+    assert takedown.recipient == "" and takedown.country == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        hosting.correct(
+            place, {"country": "NL", "abuse_email": "abuse@hosting.example.nl"}, analyst
+        )
+    takedown.refresh_from_db()
+    assert takedown.recipient == "abuse@hosting.example.nl" and takedown.country == "NL"
+    event = AuditEvent.objects.get(action="takedown.contact_updated")
+    assert event.detail["changes"]["recipient"] == ["", "abuse@hosting.example.nl"]

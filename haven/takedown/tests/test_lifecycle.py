@@ -70,9 +70,17 @@ def test_the_full_life_cycle_from_first_notice_to_a_dated_removal(
     world.checker.set(Outcome.GONE)
     checked_at = clock.now
     assert run_due() == 1
+    # One check that finds it gone is not a removal: a second one, an hour later, is.
+    takedown = refreshed(takedown)
+    assert takedown.state == State.NOTIFIED and takedown.gone_since == checked_at
+    assert takedown.next_action_at == checked_at + timedelta(hours=1)
+    clock.advance(minutes=59)
+    assert run_due() == 0
+    clock.advance(minutes=1)
+    assert run_due() == 1
     takedown = refreshed(takedown)
     assert takedown.state == State.REMOVED
-    assert takedown.removed_at == checked_at
+    assert takedown.removed_at == checked_at and takedown.gone_since is None
     assert kinds(takedown) == [NoticeKind.FIRST] + [NoticeKind.REMINDER] * 3
     assert takedown.rechecks_left == [1, 7, 30]
     assert takedown.next_action_at == checked_at + timedelta(days=1)
@@ -155,10 +163,91 @@ def test_no_reminder_when_the_check_finds_the_content_gone(report_url, analyst, 
     run_due()
     clock.advance(hours=24)
     world.checker.set(Outcome.GONE)
+    gone_at = clock.now
+    run_due()
+    clock.advance(hours=1)
     run_due()
     takedown = refreshed(takedown)
     assert kinds(takedown) == [NoticeKind.FIRST]
-    assert takedown.state == State.REMOVED and takedown.removed_at == clock.now
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
+
+
+def test_one_gone_check_is_not_a_removal_and_sends_nothing(report_url, analyst, world, clock):
+    """A name lookup that fails once (NXDOMAIN) is not a removal."""
+    takedown = opened(report_url, analyst)
+    world.checker.set(Outcome.GONE)
+    run_due()
+    takedown = refreshed(takedown)
+    assert takedown.state == State.WAITING and takedown.removed_at is None
+    assert takedown.gone_since == clock.now and not world.sent
+    assert actions_of(takedown)[-1] == "takedown.found_gone"
+    assert not AuditEvent.objects.filter(action="takedown.removed").exists()
+
+
+def test_content_online_between_the_two_gone_checks_is_not_removed_and_gets_its_notice(
+    report_url, analyst, world, clock
+):
+    takedown = opened(report_url, analyst)
+    world.checker.set(Outcome.GONE)
+    run_due()
+    clock.advance(hours=1)
+    world.checker.set(Outcome.PRESENT)
+    run_due()
+    takedown = refreshed(takedown)
+    # The first notice was due when the first check found it gone: it goes now.
+    assert takedown.state == State.NOTIFIED and takedown.gone_since is None
+    assert kinds(takedown) == [NoticeKind.FIRST]
+    # A later gone check starts again: one check is not enough.
+    clock.advance(hours=24)
+    world.checker.set(Outcome.GONE)
+    later = clock.now
+    run_due()
+    assert refreshed(takedown).gone_since == later
+    assert refreshed(takedown).state == State.NOTIFIED
+
+
+def test_a_failed_check_between_the_two_gone_checks_keeps_waiting(
+    report_url, analyst, world, clock
+):
+    takedown = opened(report_url, analyst)
+    run_due()
+    clock.advance(hours=24)
+    world.checker.set(Outcome.GONE)
+    gone_at = clock.now
+    run_due()
+    clock.advance(hours=1)
+    world.checker.set(Outcome.FAILED)
+    run_due()
+    takedown = refreshed(takedown)
+    assert takedown.gone_since == gone_at and takedown.state == State.NOTIFIED
+    assert takedown.next_action_at == clock.now + timedelta(hours=1)
+    clock.advance(hours=1)
+    world.checker.set(Outcome.GONE)
+    run_due()
+    takedown = refreshed(takedown)
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
+    assert kinds(takedown) == [NoticeKind.FIRST]
+
+
+def test_online_again_before_the_second_check_when_the_reminder_is_not_due_sends_nothing(
+    report_url, analyst, world, clock, django_capture_on_commit_callbacks
+):
+    """A host says "removed" mid-interval; the check agrees, the next one does not: the
+    reminder goes back to when it was due, not earlier."""
+    takedown = opened(report_url, analyst)
+    run_due()
+    due = refreshed(takedown).next_action_at
+    clock.advance(hours=2)
+    world.checker.set(Outcome.GONE)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_host_answer(takedown, "", None, kind="removed")
+    assert refreshed(takedown).next_action_at == clock.now + timedelta(hours=1)
+    clock.advance(hours=1)
+    world.checker.set(Outcome.PRESENT)
+    assert run_due() == 1
+    takedown = refreshed(takedown)
+    assert takedown.gone_since is None and takedown.next_action_at == due
+    assert kinds(takedown) == [NoticeKind.FIRST]
 
 
 def test_no_reminder_when_the_check_fails_and_it_tries_again_in_an_hour(
@@ -197,10 +286,13 @@ def test_content_removed_before_any_notice_is_recorded_as_removed(
     takedown = opened(report_url, analyst)
     world.checker.set(Outcome.GONE)
     clock.advance(minutes=60)
+    gone_at = clock.now
+    run_due()
+    clock.advance(hours=1)
     run_due()
     takedown = refreshed(takedown)
     assert takedown.state == State.REMOVED and takedown.first_notice_at is None
-    assert takedown.removed_at == clock.now and not world.sent
+    assert takedown.removed_at == gone_at and not world.sent
     removed = AuditEvent.objects.get(action="takedown.removed")
     assert removed.detail["before_first_notice"] is True
 
@@ -224,6 +316,8 @@ def test_content_that_comes_back_reopens_the_takedown_and_the_closed_report(
     run_due()
     clock.advance(hours=24)
     world.checker.set(Outcome.GONE)
+    run_due()
+    clock.advance(hours=1)
     run_due()
     triage.close(report, analyst, "Removed")
 
@@ -256,7 +350,9 @@ def test_after_the_last_recheck_nothing_is_due(report_url, analyst, organisation
     takedown = opened(report_url, analyst)
     world.checker.set(Outcome.GONE)
     run_due()
-    clock.advance(days=1)
+    clock.advance(hours=1)
+    run_due()
+    clock.advance(hours=23)
     run_due()
     takedown = refreshed(takedown)
     assert takedown.state == State.REMOVED and takedown.next_action_at is None
@@ -287,9 +383,13 @@ def test_hosted_abroad_with_a_partner_hotline_is_forwarded_and_rechecked_without
 
     clock.advance(hours=24)
     world.checker.set(Outcome.GONE)
+    gone_at = clock.now
+    run_due()
+    assert refreshed(takedown).state == State.FORWARDED
+    clock.advance(hours=1)
     run_due()
     takedown = refreshed(takedown)
-    assert takedown.state == State.REMOVED and takedown.removed_at == clock.now
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
     removed = AuditEvent.objects.get(action="takedown.removed")
     assert removed.detail["previous_state"] == State.FORWARDED
     assert removed.detail["referral_id"] == takedown.referral_id
@@ -376,3 +476,60 @@ def world_channels(**channels):
     from haven.takedown import seams
 
     return seams.replaced_by(channels={**seams.outside().channels, **channels})
+
+
+# --- Where notices go follows hosting ----------------------------------------------------
+
+
+def test_a_hosting_correction_before_the_first_notice_is_used_and_noted(
+    report_url, analyst, world, clock
+):
+    world.contact = None
+    takedown = opened(report_url, analyst)
+    assert takedown.recipient == "" and takedown.country == ""
+    # An analyst corrects the hosting: country NL, an abuse address.
+    world.hosting_country = "NL"
+    world.contact = Contact("email", "abuse@hosting.example.nl", "NL Hosting", "nl")
+    run_due()
+    takedown = refreshed(takedown)
+    assert takedown.recipient == "abuse@hosting.example.nl" and takedown.country == "NL"
+    assert takedown.language == "nl" and takedown.host_name == "NL Hosting"
+    notice = Notice.objects.get(takedown=takedown)
+    assert notice.recipient == "abuse@hosting.example.nl"
+    updated = AuditEvent.objects.get(action="takedown.contact_updated")
+    assert updated.detail["changes"]["country"] == ["", "NL"]
+
+
+def test_each_notice_goes_where_hosting_says_now_and_keeps_its_own_recipient(
+    report_url, analyst, world, clock
+):
+    takedown = opened(report_url, analyst)
+    run_due()
+    world.contact = Contact("email", "abuse@new-host.example", "New Host", "en")
+    world.hosting_country = "DE"
+    clock.advance(hours=24)
+    run_due()
+    takedown = refreshed(takedown)
+    assert takedown.recipient == "abuse@new-host.example" and takedown.country == "DE"
+    assert list(Notice.objects.filter(takedown=takedown).values_list("recipient", flat=True)) == [
+        "abuse@host.example",
+        "abuse@new-host.example",
+    ]
+
+
+def test_a_takedown_found_gone_before_any_notice_still_counts_under_the_corrected_country(
+    report_url, analyst, world, clock
+):
+    takedown = opened(report_url, analyst)
+    world.hosting_country = "NL"
+    world.checker.set(Outcome.GONE)
+    run_due()
+    assert refreshed(takedown).country == "NL" and not world.sent
+
+
+def test_without_a_contact_from_hosting_the_noted_address_stays(report_url, analyst, world, clock):
+    takedown = opened(report_url, analyst)
+    world.contact = None
+    run_due()
+    takedown = refreshed(takedown)
+    assert takedown.recipient == "abuse@host.example" and takedown.state == State.NOTIFIED

@@ -20,6 +20,8 @@ from haven.takedown.models import (
 )
 from haven.takedown.policies import policy_for
 from haven.takedown.scheduler import run_due
+from haven.takedown.seams import Contact
+from haven.takedown.tests.fakes import HOST
 from haven.triage.tests.support import make_report
 
 
@@ -139,12 +141,21 @@ def test_stopping_without_a_reason_is_refused_and_with_one_is_done(takedown, ana
     assert Takedown.objects.get().state == State.STOPPED
 
 
-def test_confirm_removed_refused_while_online_shows_the_reason(takedown, analyst_client, world):
+def test_confirm_removed_refused_while_online_shows_the_reason(
+    report, takedown, analyst_client, world, clock
+):
     url = reverse("takedown:confirm_removed", args=[takedown.pk])
     response = analyst_client.post(url)
     assert response.status_code == 400 and "still answers with content" in response.content.decode()
     world.checker.set(Outcome.GONE)
-    assert analyst_client.post(url).status_code == 302
+    response = analyst_client.post(url, follow=True)
+    html = response.content.decode()
+    assert "Gone now: removal is confirmed by a second check in an hour" in html
+    assert Takedown.objects.get().state == State.NOTIFIED
+    assert "Second check to confirm the removal due in 1h" in html
+    clock.advance(hours=1)
+    response = analyst_client.post(url, follow=True)
+    assert "Removal recorded" in response.content.decode()
     assert Takedown.objects.get().state == State.REMOVED
 
 
@@ -302,3 +313,243 @@ def test_the_list_shows_only_your_organisations_takedowns(
     their_takedown = services.open_takedown(theirs, outsider)
     html = outsider_client.get(reverse("takedown:list")).content.decode()
     assert their_takedown.reference in html and takedown.reference not in html
+
+
+# --- What the pages offer, and what they say ----------------------------------------------
+
+
+def test_an_analyst_is_offered_start_only_for_an_address_classified_as_illegal(
+    report, report_url, analyst_client, world
+):
+    world.actionable = False
+    start = reverse("takedown:start", args=[report_url.pk])
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert start not in html
+    assert "Classify the address as illegal to start its takedown" in html
+    world.actionable = True
+    assert start in analyst_client.get(report_page(report)).content.decode()
+
+
+def test_a_supervisor_is_offered_start_without_a_classification(
+    report, report_url, supervisor_client, world
+):
+    world.actionable = False
+    html = supervisor_client.get(report_page(report)).content.decode()
+    assert reverse("takedown:start", args=[report_url.pk]) in html
+    assert "Classify the address as illegal" not in html
+
+
+def test_a_stopped_takedown_is_offered_again_only_when_it_can_start(
+    report, takedown, analyst, analyst_client, world
+):
+    services.stop(takedown, "Wrong address", analyst)
+    world.actionable = False
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert "Start takedown again" not in html
+    assert "Classify the address as illegal to start its takedown again" in html
+
+
+def test_without_an_abuse_contact_the_panel_says_to_correct_the_hosting(
+    report, report_url, analyst_client, after_delay, world
+):
+    world.contact = None
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert "No abuse contact is known: correct the hosting" in html
+    assert "The first notice goes after 60 minutes" not in html
+    world.contact = HOST
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert "The first notice goes after 60 minutes" in html
+
+
+def test_the_panel_shows_where_notices_go_after_a_hosting_correction(
+    report, report_url, analyst, analyst_client, after_police, world, clock
+):
+    world.contact = None
+    takedown = services.open_takedown(report_url, analyst)
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert "No abuse contact is known: correct the hosting" in html
+    world.contact = Contact("email", "abuse@hosting.example.nl", "NL Hosting", "nl")
+    world.hosting_country = "NL"
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert "abuse@hosting.example.nl" in html and "NL Hosting (NL)" in html
+    takedown.refresh_from_db()
+    assert takedown.recipient == "abuse@hosting.example.nl" and takedown.country == "NL"
+    # The takedown's own page too, and its steps say so.
+    world.contact = Contact("email", "abuse@other.example.nl", "NL Hosting", "nl")
+    html = analyst_client.get(reverse("takedown:detail", args=[takedown.pk])).content.decode()
+    assert "abuse@other.example.nl" in html and "updated from hosting" in html
+
+
+def test_police_agreed_is_due_now_not_overdue_and_send_now_waits_for_police(
+    report, report_url, analyst, supervisor_client, after_police, clock
+):
+    takedown = services.open_takedown(report_url, analyst)
+    html = supervisor_client.get(report_page(report)).content.decode()
+    assert reverse("takedown:police_agreed", args=[takedown.pk]) in html
+    assert reverse("takedown:send_now", args=[takedown.pk]) not in html
+    services.police_agreed(takedown, analyst)
+    clock.advance(seconds=30)
+    html = supervisor_client.get(report_page(report)).content.decode()
+    assert "First notice due now" in html and "overdue" not in html
+    assert reverse("takedown:send_now", args=[takedown.pk]) in html
+    clock.advance(minutes=2)
+    html = supervisor_client.get(report_page(report)).content.decode()
+    assert "First notice 2m overdue" in html
+
+
+def test_police_agreed_records_who_agreed_from_the_page(
+    report, report_url, analyst, analyst_client, after_police, clock
+):
+    takedown = services.open_takedown(report_url, analyst)
+    url = reverse("takedown:police_agreed", args=[takedown.pk])
+    field = f"police-{takedown.pk}-note"
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert f'name="{field}"' in html and "Officer, unit, reference" in html
+    response = analyst_client.post(url, {field: "x" * 501})
+    assert response.status_code == 400 and "at most 500" in response.content.decode()
+    response = analyst_client.post(url, {field: "DS Patel, CEOP, ref 24/117"})
+    assert response.status_code == 302
+    takedown.refresh_from_db()
+    assert takedown.police_note == "DS Patel, CEOP, ref 24/117"
+    detail = analyst_client.get(reverse("takedown:detail", args=[takedown.pk])).content.decode()
+    assert "DS Patel, CEOP, ref 24/117" in detail
+
+
+def test_the_last_check_is_the_latest_fetch_of_the_address_a_capture_too(
+    report, report_url, analyst, analyst_client, after_police, clock
+):
+    from haven.fetching.models import Fetch, Purpose
+
+    Fetch.objects.create(
+        organisation_id=report.organisation_id,
+        report_url=report_url,
+        purpose=Purpose.CAPTURE,
+        requested_url=report_url.url,
+        outcome=Outcome.PRESENT,
+        status_code=200,
+        started_at=clock.now,
+    )
+    services.open_takedown(report_url, analyst)
+    html = analyst_client.get(report_page(report)).content.decode()
+    facts = html[html.index("<dt>Last check</dt>") :][:400]
+    assert "Not checked yet" not in facts
+    assert "Online" in facts and "capture when reported" in facts
+
+
+@pytest.mark.parametrize(
+    "to, expected",
+    [("police", "NCA CEOP (police)"), ("partner_hotline", "Hotline DE (the hotline of the")],
+)
+def test_an_escalation_names_the_partner_it_went_to(
+    report, takedown, analyst_client, world, organisation, clock, to, expected
+):
+    from haven.routing.models import PartnerKind, Referral, ReferralKind
+
+    kind = PartnerKind.POLICE if to == "police" else PartnerKind.HOTLINE
+    partner = world.add_partner(organisation, "DE", kind)
+    if to == "police":
+        partner.name = "NCA CEOP"
+        partner.save()
+    referral = Referral.objects.create(
+        organisation=organisation,
+        report=report,
+        partner=partner,
+        kind=ReferralKind.ESCALATION,
+        channel="email",
+        status="sent",
+    )
+    Takedown.objects.filter(pk=takedown.pk).update(
+        state=State.ESCALATED, escalated_at=clock.now, escalated_to=to, referral=referral
+    )
+    html = analyst_client.get(report_page(report)).content.decode()
+    assert f"</time> to {expected}" in html
+    assert f"</time> to {to}</dd>" not in html
+
+
+def test_an_escalation_to_a_registrar_not_listed_names_its_abuse_address(
+    report, report_url, analyst, client, organisation, world, clock
+):
+    from conftest import verified_client
+    from haven.takedown.tests.conftest import set_policy
+
+    set_policy(organisation, escalate_after_reminders=1, escalate_to="registrar")
+    world.registrar = Contact("email", "abuse@registrar.example", "Example Registrar", "en")
+    takedown = services.open_takedown(report_url, analyst)
+    run_due()
+    clock.advance(hours=24)
+    run_due()
+    assert Takedown.objects.get().state == State.ESCALATED
+    analyst_client = verified_client(client, analyst)  # a day later: signed in again
+    html = analyst_client.get(reverse("takedown:detail", args=[takedown.pk])).content.decode()
+    assert "to the domain&#x27;s registrar (abuse@registrar.example)" in html
+
+
+def make_notices(takedown, count: int, clock) -> None:
+    from haven.takedown.models import Notice
+
+    for n in range(count):
+        Notice.objects.create(
+            takedown=takedown,
+            kind="reminder" if n else "first",
+            channel="email",
+            recipient=f"a-very-long-abuse-address-{n}@subsidiary.hosting-company.example",
+            language="en",
+            subject=f"Notice {n}",
+            body="Text",
+            sent_at=clock.now - timedelta(days=count - n),
+        )
+
+
+def test_the_report_page_lists_the_newest_notices_and_folds_the_rest(
+    report, takedown, analyst_client, clock
+):
+    make_notices(takedown, 25, clock)  # and the first notice the fixture sent: 26
+    html = analyst_client.get(report_page(report)).content.decode()
+    panel = html[html.index('id="panel-takedown"') :]
+    assert "<table" not in panel
+    assert "All 26 notices" in panel
+    shown, folded = panel.split("All 26 notices")[0], panel.split("All 26 notices")[1]
+    assert shown.count("a-very-long-abuse-address-") == 2  # the newest three: two made here
+    assert "a-very-long-abuse-address-0@" in folded
+    assert 'class="url-text">a-very-long-abuse-address-24@' in panel
+
+
+def test_the_takedown_page_shows_every_notice_and_check(takedown, analyst_client, clock, world):
+    make_notices(takedown, 25, clock)
+    html = analyst_client.get(reverse("takedown:detail", args=[takedown.pk])).content.decode()
+    assert "All 26 notices" not in html
+    for n in range(25):
+        assert f"a-very-long-abuse-address-{n}@" in html
+    assert html.count('<details class="notice-text">') == 26
+
+
+def test_a_takedown_without_audit_rows_lists_its_notices_as_steps(
+    report, report_url, analyst_client, clock
+):
+    """Like the demo's history: notices written straight into the database."""
+    takedown = Takedown.objects.create(
+        organisation=report.organisation,
+        report=report,
+        report_url=report_url,
+        state=State.NOTIFIED,
+        recipient="abuse@host.example",
+        channel="email",
+        first_notice_at=clock.now,
+    )
+    make_notices(takedown, 3, clock)
+    html = analyst_client.get(reverse("takedown:detail", args=[takedown.pk])).content.decode()
+    steps = html[html.index('id="history-title"') :]
+    assert "Nothing yet" not in steps
+    assert steps.count("Notice sent") == 3 and "Takedown started" in steps
+    assert "No audit log was kept" in steps
+    # The list says why there is no next step.
+    listing = analyst_client.get(reverse("takedown:list")).content.decode()
+    assert "Nothing scheduled" in listing
+
+
+def test_the_list_says_why_a_takedown_has_no_next_step(
+    report, report_url, analyst, analyst_client, after_police, clock
+):
+    services.open_takedown(report_url, analyst)
+    html = analyst_client.get(reverse("takedown:list")).content.decode()
+    assert "Waiting for police to agree" in html

@@ -196,3 +196,52 @@ def test_an_own_template_broken_outside_the_page_falls_back_to_the_built_in_one(
     run_due()
     notice, _ = world.sent[0]
     assert notice.subject.startswith("Request to remove child sexual abuse material")
+
+
+# --- Only the variables notices have ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_built_in_template_uses_only_the_variables_notices_have():
+    for template in NoticeTemplate.objects.filter(organisation=None):
+        assert rendering.unknown_variables(template.subject) == [], template
+        assert rendering.unknown_variables(template.body) == [], template
+
+
+@pytest.mark.parametrize(
+    "body, unknown",
+    [
+        ("{{ unknown }}", ["unknown"]),
+        ("{{ url|default:fallback }}", ["fallback"]),
+        ("{% if reapeared %}again{% endif %}", ["reapeared"]),
+        ("{% for line in hashes %}{{ line }}{{ forloop.counter }}{% endfor %}{{ line }}", ["line"]),
+        ("{% with link=reply_url %}{{ link }}{% endwith %}", []),
+        ("{% firstof host_name 'your service' as host %}{{ host }}", []),
+        ("{% filter upper %}{{ organisation }}{% endfilter %}{{ True }}{{ 'text' }}", []),
+        ("{{ url.anything }} {% if notices_sent > 1 and not reappeared %}x{% endif %}", []),
+    ],
+)
+def test_variables_a_notice_does_not_have_are_found(body, unknown):
+    assert rendering.unknown_variables(body) == unknown
+
+
+def test_a_template_with_a_variable_notices_do_not_have_is_refused():
+    with pytest.raises(rendering.TemplateRefused, match=r"\{\{ unknown \}\} is not a variable"):
+        rendering.validate("Subject", GOOD_BODY + "{{ unknown }}")
+    with pytest.raises(rendering.TemplateRefused, match="would print as nothing") as refused:
+        rendering.validate("About {{ referense }}", GOOD_BODY)
+    assert refused.value.field == "subject"
+
+
+def test_the_template_page_lists_the_variables_and_refuses_others(supervisor_client):
+    page = supervisor_client.get(reverse("takedown:template_new")).content.decode()
+    assert "Variables you can use" in page
+    for name in rendering.VARIABLES:
+        assert "{{ " + name + " }}" in page
+    response = supervisor_client.post(
+        reverse("takedown:template_new"),
+        {"kind": "first", "language": "en", "subject": "S", "body": GOOD_BODY + "{{ unknown }}"},
+    )
+    assert response.status_code == 400
+    assert "{{ unknown }} is not a variable of notices" in response.content.decode()
+    assert not NoticeTemplate.objects.exclude(organisation=None).exists()

@@ -147,12 +147,17 @@ def test_an_analyst_takes_a_report_from_classification_to_removal_confirmed_by_a
     assert run_due() == 1
     page = next_day(new_context, site, analyst, report)
     block = takedown_block(page, url.pk)
-    expect(block.locator("table").first).to_contain_text("Reminder")
+    expect(block.locator(".takedown-list").first).to_contain_text("Reminder")
     assert len(mail.outbox) == 2
 
-    # The host removes it; the next check finds it gone and no reminder goes.
+    # The host removes it; the next check finds it gone and no reminder goes, and a
+    # second check an hour later confirms the removal, dated by the first.
     reported_page.remove()
     clock.advance(hours=24, minutes=1)
+    assert run_due() == 1
+    gone_at = clock.now
+    assert Takedown.objects.get(report_url=url).state == State.NOTIFIED
+    clock.advance(hours=1)
     assert run_due() == 1
     page = next_day(new_context, site, analyst, report)
     block = takedown_block(page, url.pk)
@@ -160,7 +165,7 @@ def test_an_analyst_takes_a_report_from_classification_to_removal_confirmed_by_a
     expect(block).to_contain_text("Found gone")
     assert len(mail.outbox) == 2
     takedown = Takedown.objects.get(report_url=url)
-    assert takedown.state == State.REMOVED and takedown.removed_at == clock.now
+    assert takedown.state == State.REMOVED and takedown.removed_at == gone_at
     assert list(takedown.notices.values_list("kind", flat=True)) == [
         NoticeKind.FIRST,
         NoticeKind.REMINDER,
@@ -210,4 +215,7 @@ def test_content_hosted_abroad_is_forwarded_and_the_partner_acknowledges_it(
     reported_page.remove()
     clock.advance(hours=24, minutes=1)
     assert run_due() == 1
-    assert Takedown.objects.get(report_url=url).removed_at == clock.now
+    gone_at = clock.now
+    clock.advance(hours=1)
+    assert run_due() == 1
+    assert Takedown.objects.get(report_url=url).removed_at == gone_at
