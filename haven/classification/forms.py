@@ -14,7 +14,6 @@ from haven.classification.actions import (
 )
 from haven.classification.models import AppliesTo
 from haven.classification.services import SchemeUse
-from haven.triage.actions import ActionError
 
 NOT_CLASSIFIED = "Not classified"
 
@@ -160,31 +159,3 @@ class LabelForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """Nothing to fill in: the button is the confirmation."""
-
-
-def show_refusal(form: forms.Form, error: ActionError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def error_links(form: forms.Form, form_id: str) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary; each link goes to the field at fault,
-    and names it unless the message already does ("Name: Give the scheme a name.")."""
-    links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
-        label = ""
-        if name in form.fields:
-            bound = form[name]
-            anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
-            label = str(bound.label or "")
-        else:
-            anchor = form_id
-        links.extend((anchor, named(label, str(message))) for message in errors)
-    return links
-
-
-def named(label: str, message: str) -> str:
-    """`message` prefixed with the field's label, unless it already names it."""
-    if not label or label.casefold() in message.casefold():
-        return message
-    return f"{label}: {message}"

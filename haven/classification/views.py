@@ -29,8 +29,6 @@ from haven.classification.forms import (
     LabelForm,
     SchemeForm,
     SettingsForm,
-    error_links,
-    show_refusal,
 )
 from haven.classification.models import Classification
 from haven.reports import duplicates
@@ -38,6 +36,7 @@ from haven.reports.access import access_report
 from haven.triage import panels
 from haven.triage.actions import ActionError
 from haven.triage.forms import ReasonForm
+from haven.web.forms import error_links, show_refusal
 
 
 def _posted(request):

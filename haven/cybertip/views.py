@@ -23,7 +23,7 @@ from haven.cybertip.forms import PrepareForm, RetractForm, SendForm
 from haven.reports.access import access_report
 from haven.triage import panels
 from haven.triage.actions import ActionError
-from haven.triage.forms import show_refusal
+from haven.web.forms import show_refusal
 
 
 @require_POST

@@ -6,7 +6,6 @@ fetched through `access_exchange` / `access_share` only; writes go through `serv
 """
 
 from django.contrib import messages
-from django.forms import Form
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,21 +16,13 @@ from haven.exchanges.access import access_exchange, access_share, exchanges_for,
 from haven.exchanges.forms import ExchangeForm, ShareForm, shown
 from haven.exchanges.kinds import KINDS, ExchangeError, spec
 from haven.exchanges.models import Exchange, Kind
+from haven.web.forms import error_links
 
 RUNS_SHOWN = 25
 
 
 def _actor(request) -> Actor:
     return Actor.for_user(request.user, client_ip(request))
-
-
-def _error_links(form: Form) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary; each link goes to the field at fault."""
-    links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
-        anchor = form[name].auto_id if name in form.fields else "exchange-form"
-        links.extend((anchor, str(message)) for message in errors)
-    return links
 
 
 @require_GET
@@ -130,7 +121,7 @@ def _render_form(request, form: ExchangeForm, kind: str, exchange: Exchange | No
             "kind": kind,
             "kind_label": Kind(kind).label,
             "exchange": exchange,
-            "errors": _error_links(form),
+            "errors": error_links(form, "exchange-form"),
         },
         status=400 if form.errors else 200,
     )
@@ -179,7 +170,7 @@ def shares(request):
     return render(
         request,
         "exchanges/shares.html",
-        {"shares": listed, "form": form, "errors": _error_links(form)},
+        {"shares": listed, "form": form, "errors": error_links(form, "exchange-form")},
         status=400 if form.errors else 200,
     )
 

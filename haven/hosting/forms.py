@@ -9,6 +9,7 @@ from haven.hosting import directory
 from haven.hosting.models import DirectoryKind, HostDirectoryEntry, Hosting
 from haven.triage.actions import InvalidInput
 from haven.web.countries import country_choices
+from haven.web.forms import show_refusal as show_error
 from haven.web.languages import language_choices
 
 IMPORT_MAX_BYTES = 1024 * 1024
@@ -17,33 +18,6 @@ CHOOSE_COUNTRY = "Choose a country from the list."
 
 def _countries() -> list[tuple[str, str]]:
     return country_choices("Not known")
-
-
-def show_error(form: forms.Form, problem: InvalidInput) -> None:
-    name = problem.field if problem.field in form.fields else None
-    form.add_error(name, problem.message)
-
-
-def error_links(form: forms.Form, form_id: str) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary; each link goes to the field at fault,
-    and names it unless the message already does ("Abuse e-mail: Enter an e-mail…")."""
-    links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
-        label = ""
-        if name in form.fields:
-            bound = form[name]
-            anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
-            label = str(bound.label or "")
-        else:
-            anchor = form_id
-        links.extend((anchor, _named(label, str(message))) for message in errors)
-    return links
-
-
-def _named(label: str, message: str) -> str:
-    if not label or label.casefold() in message.casefold():
-        return message
-    return f"{label}: {message}"
 
 
 def _keep_recorded(field: forms.Field, recorded: str) -> None:

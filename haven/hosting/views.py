@@ -15,20 +15,15 @@ from haven.accounts.access import staff_required, supervisor_required
 from haven.audit.services import Actor, client_ip, record
 from haven.hosting import directory, services
 from haven.hosting.access import access_entry, access_report_url, directory_for
-from haven.hosting.forms import (
-    CorrectionForm,
-    EntryForm,
-    ImportForm,
-    SearchForm,
-    error_links,
-    show_error,
-)
+from haven.hosting.forms import CorrectionForm, EntryForm, ImportForm, SearchForm
 from haven.hosting.models import Hosting
 from haven.hosting.panel import addresses_from, facts
 from haven.jobs.services import enqueue
 from haven.triage import panels
 from haven.triage.actions import InvalidInput
 from haven.web.countries import country_name
+from haven.web.forms import error_links
+from haven.web.forms import show_refusal as show_error
 from haven.web.languages import language_name
 
 PAGE_SIZE = 50

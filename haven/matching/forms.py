@@ -54,19 +54,6 @@ def show_bank_error(form: forms.Form, error: ValueError) -> None:
     form.add_error(field if field in form.fields else None, as_sentence(message))
 
 
-def error_links(form: forms.Form, form_id: str) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary; each link goes to the field at fault."""
-    links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
-        if name in form.fields:
-            bound = form[name]
-            anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
-        else:
-            anchor = form_id
-        links.extend((anchor, str(message)) for message in errors)
-    return links
-
-
 # --- Banks ------------------------------------------------------------------------------
 
 

@@ -49,11 +49,11 @@ from haven.matching.forms import (
     ImportForm,
     UploadForm,
     as_sentence,
-    error_links,
     show_bank_error,
 )
 from haven.matching.import_jobs import stage_upload
 from haven.matching.models import BankEntry, Feedback, HashBank, Match, SignalType
+from haven.web.forms import error_links
 
 PAGE_SIZE = 50
 # Browsing a bank stops this far in; past it, searching finds a hash. Counting at most

@@ -28,35 +28,13 @@ from haven.routing.forms import (
 from haven.routing.models import Partner, PartnerKind, ReferralStatus
 from haven.triage import panels
 from haven.triage.actions import ActionError
-from haven.triage.forms import show_refusal
 from haven.web.countries import country_name
+from haven.web.forms import error_links, show_refusal
 from haven.web.languages import language_name
 
 
 def _actor(request) -> Actor:
     return Actor.for_user(request.user, client_ip(request))
-
-
-def _error_links(form) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary: each links to its field and names it,
-    unless the message already does ("E-mail address: Enter an e-mail address…")."""
-    links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
-        label = ""
-        if name in form.fields:
-            bound = form[name]
-            anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
-            label = str(bound.label or "")
-        else:
-            anchor = "routing-form"
-        links.extend((anchor, _named(label, str(message))) for message in errors)
-    return links
-
-
-def _named(label: str, message: str) -> str:
-    if not label or label.casefold() in message.casefold():
-        return message
-    return f"{label}: {message}"
 
 
 def _back_to_panel(report) -> str:
@@ -148,7 +126,7 @@ def _partner_form(request, form: PartnerForm, partner):
     return render(
         request,
         "routing/partner_form.html",
-        {"form": form, "partner": partner, "errors": _error_links(form)},
+        {"form": form, "partner": partner, "errors": error_links(form, "routing-form")},
         status=400 if form.errors else 200,
     )
 
@@ -232,7 +210,7 @@ def _refused(request, report, form, title: str):
             "form": form,
             "title": title,
             "action": request.path,
-            "errors": _error_links(form),
+            "errors": error_links(form, "routing-form"),
             "back": _back_to_panel(report),
         },
         status=400,

@@ -18,28 +18,9 @@ from haven.takedown.services import (
     ANSWER_MAX_LENGTH,
     POLICE_NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
-    ActionError,
 )
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
-
-
-def show_refusal(form: forms.Form, error: ActionError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def error_links(form: forms.Form, form_id: str) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary; each link goes to the field at fault."""
-    links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
-        if name in form.fields:
-            bound = form[name]
-            anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
-        else:
-            anchor = form_id
-        links.extend((anchor, str(message)) for message in errors)
-    return links
 
 
 class StopForm(forms.Form):

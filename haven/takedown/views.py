@@ -35,8 +35,6 @@ from haven.takedown.forms import (
     PublicAnswerForm,
     StopForm,
     TemplateForm,
-    error_links,
-    show_refusal,
 )
 from haven.takedown.models import (
     OPEN_STATES,
@@ -48,6 +46,7 @@ from haven.takedown.models import (
     Takedown,
 )
 from haven.triage import panels as report_panels
+from haven.web.forms import error_links, show_refusal
 
 PAGE_SIZE = 50
 # A host may answer this often a day through one link; more is someone pressing away.

@@ -13,7 +13,6 @@ from haven.triage.actions import (
     NOT_STAFF_HERE,
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
-    ActionError,
 )
 from haven.triage.deadlines import hours_for
 from haven.triage.models import ActionKind, Severity
@@ -145,8 +144,3 @@ class DeadlinesForm(forms.Form):
                 help_text="Hours",
                 error_messages={"required": f"Enter the hours for \u201c{label}\u201d."},
             )
-
-
-def show_refusal(form: forms.Form, error: ActionError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)

@@ -30,11 +30,11 @@ from haven.triage.forms import (
     QueueFilterForm,
     ReasonForm,
     RevealForm,
-    show_refusal,
 )
 from haven.triage.models import severity_label
 from haven.triage.previews import GrantRefused
 from haven.triage.queue import due_label, is_overdue, overdue_reports, queue_for
+from haven.web.forms import error_links, show_refusal
 
 QUEUE_PAGE_SIZE = 25
 
@@ -208,7 +208,7 @@ def _render_detail(request, report: Report, *, contact=None, bound=None, status=
             "forms": forms,
             "panels": panels.render_context(report, request.user, request),
             "message_panel": panels.message_panel(request),
-            "errors": _error_links(bound[0], bound[1]) if bound else [],
+            "errors": error_links(bound[1], f"form-{bound[0]}") if bound else [],
         },
         status=status,
     )
@@ -236,19 +236,6 @@ def _detail_forms(user, report: Report) -> dict:
             initial={"assignee": report.assigned_to},
         )
     return forms
-
-
-def _error_links(name: str, form: Form) -> list[tuple[str, str]]:
-    """(anchor, message) for the error summary; each link goes to the field at fault."""
-    links: list[tuple[str, str]] = []
-    for field, errors in form.errors.items():
-        if field in form.fields:
-            bound = form[field]
-            anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
-        else:
-            anchor = f"form-{name}"
-        links.extend((anchor, str(message)) for message in errors)
-    return links
 
 
 @require_GET
@@ -280,7 +267,7 @@ def media_reveal(request, item_id):
             "item": item,
             "form": form,
             "grant": grant,
-            "errors": _error_links("reveal", form),
+            "errors": error_links(form, f"form-{'reveal'}"),
         },
         status=200 if grant else 400,
     )
@@ -334,7 +321,7 @@ def deadlines(request):
         "triage/deadlines.html",
         {
             "form": form,
-            "errors": _error_links("deadlines", form),
+            "errors": error_links(form, f"form-{'deadlines'}"),
         },
         status=status,
     )

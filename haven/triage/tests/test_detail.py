@@ -148,7 +148,7 @@ def test_a_refused_form_shows_an_error_summary_linked_to_the_field(report, analy
     assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem" in html
-    assert '<a href="#id_action-detail">Say why no action is being taken.</a>' in html
+    assert '<a href="#id_action-detail">Details: Say why no action is being taken.</a>' in html
     assert 'aria-invalid="true"' in html
     assert "<title>Error: " in html
     assert not ActionTaken.objects.exists()
