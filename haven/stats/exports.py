@@ -1,7 +1,8 @@
 """CSV files of the statistics: one row per period, or one row per report.
 
-The per-report file carries codes, times and the deadline outcome only: no description,
-contact, URL, platform or file, so that it identifies as little as possible. Every
+The per-report file carries codes, times, the deadline outcome and the classification
+labels (as `scheme:label` codes) only: no description, contact, URL, platform or file,
+so that it identifies as little as possible. Every
 value is a code, a number or a time, never free text, so no cell can be read as a
 spreadsheet formula.
 """
@@ -27,6 +28,7 @@ REPORT_COLUMNS = [
     "first_action_at",
     "closed_at",
     "deadline",
+    "classification",
 ]
 
 
@@ -81,6 +83,7 @@ def write_reports(lines: Iterable[ReportLine], out: TextIO) -> int:
                 _time(line.first_action_at),
                 _time(line.closed_at),
                 line.deadline,
+                line.classification,
             ]
         )
         count += 1

@@ -13,9 +13,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from django.utils import timezone
 
+from haven.classification.services import summary_rows
 from haven.reports.models import Category, Report, Status, Urgency
 
 DAY, WEEK, MONTH = "day", "week", "month"
@@ -317,30 +319,47 @@ class ReportLine:
     first_action_at: datetime | None
     closed_at: datetime | None
     deadline: str
+    # Labels as codes, `scheme:label;…` (no free text: see exports.py).
+    classification: str = ""
 
 
 def report_lines(
     organisation, date_range: DateRange, now: datetime | None = None
 ) -> Iterator[ReportLine]:
     now = now or timezone.now()
-    columns = ("reference", "category", "source", "status", "urgency", *_ROW_FIELDS[2:])
+    columns = ("pk", "reference", "category", "source", "status", "urgency", *_ROW_FIELDS[2:])
     values = (
         reports_in_range(organisation, date_range)
         .order_by("received_at", "pk")
         .values_list(*columns)
+        .iterator(chunk_size=_LINES_CHUNK)
     )
-    for ref, category, source, status, urgency, received, due, first, closed in values.iterator(
-        chunk_size=2000
-    ):
-        yield ReportLine(
-            reference=ref,
-            category=category,
-            source=source,
-            status=status,
-            urgency=Urgency(urgency).name.lower(),
-            received_at=received,
-            due_at=due,
-            first_action_at=first,
-            closed_at=closed,
-            deadline=deadline_outcome(due, first, closed, now, status),
-        )
+    while chunk := list(islice(values, _LINES_CHUNK)):
+        # The labels of a chunk's reports in one query, not one per report.
+        labels = classification_codes([row[0] for row in chunk])
+        for pk, ref, category, source, status, urgency, received, due, first, closed in chunk:
+            yield ReportLine(
+                reference=ref,
+                category=category,
+                source=source,
+                status=status,
+                urgency=Urgency(urgency).name.lower(),
+                received_at=received,
+                due_at=due,
+                first_action_at=first,
+                closed_at=closed,
+                deadline=deadline_outcome(due, first, closed, now, status),
+                classification=labels.get(pk, ""),
+            )
+
+
+_LINES_CHUNK = 2000
+
+
+def classification_codes(report_ids: list[int]) -> dict[int, str]:
+    """`scheme:label;…` per report, each pair once, in the organisation's scheme order."""
+    found = {}
+    for report_id, rows in summary_rows(report_ids).items():
+        pairs = dict.fromkeys(f"{row.scheme_key}:{row.label_key}" for row in rows)
+        found[report_id] = ";".join(pairs)
+    return found

@@ -140,6 +140,7 @@ def test_report_export_has_one_row_per_report_and_nothing_identifying(
         "first_action_at",
         "closed_at",
         "deadline",
+        "classification",
     ]
     assert len(rows) == 9
     first = rows[0]
@@ -187,3 +188,18 @@ def test_an_export_with_unusable_dates_is_refused_and_not_audited(supervisor_cli
     )
     assert response.status_code == 400
     assert not AuditEvent.objects.filter(action="stats.exported").exists()
+
+
+def test_report_export_carries_each_reports_labels_as_codes(
+    supervisor_client, known_reports, supervisor
+):
+    from haven.classification.services import classify
+
+    report = known_reports["B2"]  # open: closed reports are not classified
+    classify(report, labels={"interpol": "baseline", "age": "7-10"}, by=supervisor)
+
+    rows = csv_rows(supervisor_client.get(reverse("stats:export_reports"), MARCH))
+
+    labels = {row["reference"]: row["classification"] for row in rows}
+    assert labels[report.reference] == "interpol:baseline;age:7-10"
+    assert labels[known_reports["B1"].reference] == ""
