@@ -102,7 +102,8 @@ def bad_address_error(number: int, line: str) -> ValidationError:
     return ValidationError(
         _(
             "Line %(line)s: “%(address)s” is not a web address we can use. "
-            "It should start with https:// or http://."
+            "Check it for typing mistakes, or copy it from the browser's address bar "
+            "(like https://example.com/page)."
         ),
         code="bad_url",
         params={"line": number, "address": shown},
