@@ -150,7 +150,8 @@ def row_for(
         return Row(url=url, takedown=None, can_start=may_start, contact_known=known)
     if takedown.state == State.WAITING and takedown.first_notice_at is None:
         # Nothing sent yet: show where the first notice would go now, hosting corrected.
-        takedown = lifecycle.refresh(takedown, out)
+        # Shown only: hosting's save and the scheduler store it, a page view writes nothing.
+        lifecycle.take_snapshot(takedown, out.hosting(url), out.notice_contact(url))
     state = takedown.state
     notices = list(takedown.notices.order_by("-sent_at", "-pk"))
     checks = list(
