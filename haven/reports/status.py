@@ -41,12 +41,11 @@ EXPLANATIONS = {
         "We have finished working on your report. Thank you for telling us: "
         "every report helps keep children safe."
     ),
-    Status.JOINED: _(
-        "Someone had already reported the same thing, so your report has joined the "
-        "case we are already working on. Everything you sent is kept with that case. "
-        "Thank you for telling us."
-    ),
 }
+# What reporters may be told. A joined report reads as received until its case closes:
+# saying "someone reported this already" would let anyone test whether an address or a
+# file is known to the hotline.
+PUBLIC_STATUSES = tuple(EXPLANATIONS)
 
 
 class Outcome(enum.StrEnum):
@@ -93,7 +92,14 @@ def _show(report: Report) -> StatusCheck:
     if report.pin_failures:
         Report.objects.filter(pk=report.pk).update(pin_failures=0)
     record(Actor.public(), "report.status_viewed", report, organisation_id=report.organisation_id)
-    return StatusCheck(Outcome.SHOWN, report.status, report.received_at)
+    return StatusCheck(Outcome.SHOWN, _public_status(report), report.received_at)
+
+
+def _public_status(report: Report) -> str:
+    if report.status != Status.JOINED:
+        return report.status
+    case = Report.objects.filter(pk=report.duplicate_of_id).values_list("status", flat=True)
+    return Status.CLOSED if case.first() == Status.CLOSED else Status.RECEIVED
 
 
 def _count_failure(report: Report) -> StatusCheck:
@@ -143,4 +149,6 @@ def _increment(key: str, timeout: int) -> int:
 
 def meanings() -> list[tuple[str, str, str]]:
     """Every status with its plain-language explanation, for the status page."""
-    return [(status.value, str(status.label), str(EXPLANATIONS[status])) for status in Status]
+    return [
+        (status.value, str(status.label), str(EXPLANATIONS[status])) for status in PUBLIC_STATUSES
+    ]

@@ -35,30 +35,39 @@ def wrong_pin(pin: str) -> str:
     return f"{(int(pin) + 1) % 10**6:06d}"
 
 
-def test_the_status_page_explains_every_status(client, db):
+def test_the_status_page_explains_every_status_a_reporter_can_see(client, db):
     html = client.get(STATUS_URL).content.decode()
-    for label in (
-        "Received",
-        "Being reviewed",
-        "Action taken",
-        "Closed",
-        "Joined an existing case",
-    ):
+    for label in ("Received", "Being reviewed", "Action taken", "Closed"):
         assert f"<dt>{label}</dt>" in html
+    assert "Joined an existing case" not in html
     assert "An analyst is looking at your report now." in html
-    assert set(status_module.EXPLANATIONS) == set(Status)
+    assert set(status_module.EXPLANATIONS) == set(Status) - {Status.JOINED}
     for explanation in status_module.EXPLANATIONS.values():
         assert str(explanation) in html
 
 
-def test_a_report_that_joined_a_case_tells_its_reporter_so(client, submitted):
+def test_a_report_that_joined_a_case_reads_as_received_so_no_one_learns_it_was_known(
+    client, submitted
+):
     report = submitted.report
-    report.status = Status.JOINED
+    case = Report.objects.create(
+        organisation=report.organisation,
+        reference="HVN-CASE1-AAAAA",
+        category=report.category,
+        source=report.source,
+        due_at=report.due_at,
+        status=Status.ACTIONED,
+    )
+    report.status, report.duplicate_of = Status.JOINED, case
     report.save()
+
     html = check(client, report.reference, submitted.pin).content.decode()
-    assert "Status: Joined an existing case" in html
-    assert "your report has joined the case we are already working on" in html
-    assert "Everything you sent is kept" in html
+    assert "Status: Received" in html and "joined" not in html.lower()
+
+    case.status = Status.CLOSED
+    case.save()
+    html = check(client, report.reference, submitted.pin).content.decode()
+    assert "Status: Closed" in html
 
 
 def test_the_right_pin_shows_only_the_status_and_the_date_received(client, submitted):
