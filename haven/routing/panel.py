@@ -2,13 +2,10 @@
 which partner hotline should have it, the forms to forward and to refer to police, the
 evidence package, and every referral with where it stands."""
 
-import json
-
 from django.utils import timezone
 
 from haven.hosting.models import Hosting
 from haven.routing import config
-from haven.routing.evidence import evidence_package
 from haven.routing.forms import AcknowledgedForm, ForwardForm, PoliceForm
 from haven.routing.models import Referral, ReferralKind, ReferralStatus
 from haven.routing.services import partner_hotline_for
@@ -28,14 +25,12 @@ def context(report, user, request=None) -> dict:
         .select_related("partner", "sent_by", "acknowledged_by")
         .order_by("-sent_at", "-pk")
     )
-    package = evidence_package(report)
+    # The evidence package is built when it is downloaded or sent, not on every view.
     return {
         "suggestions": suggestions(report, referrals),
         "rows": [_row(referral) for referral in referrals],
         "forward_form": ForwardForm(report=report, prefix="forward"),
         "police_form": PoliceForm(report=report, prefix="police"),
-        "package": package,
-        "package_json": json.dumps(package, indent=2, ensure_ascii=False),
         "can_act": report.is_open,
     }
 

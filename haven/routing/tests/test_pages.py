@@ -233,7 +233,7 @@ def test_the_report_page_suggests_the_hotline_of_the_hosting_country(
     assert "Hosted in Germany" in body and "forward to eco Beschwerdestelle" in body
     assert "Hosted in United Kingdom" not in body  # the organisation's own country
     assert "Forward to eco Beschwerdestelle</button>" in body
-    assert "Show the evidence package" in body and "Known CSAM (video)" in body
+    assert "Download the evidence package (JSON)" in body
     # The police form lists police units only, the forward form hotlines only.
     police_form = body[body.index('id="form-routing-police"') :]
     police_form = police_form[: police_form.index("</form>")]
