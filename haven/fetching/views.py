@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import staff_required
 from haven.audit.services import Actor, client_ip
 from haven.fetching import client, services
-from haven.fetching.access import access_report_url
 from haven.fetching.models import Outcome, Purpose
+from haven.reports.access import access_report_url
+from haven.triage import panels
 
 # A person is waiting for the answer: the whole check ends within this many seconds even
 # if FETCH_TIMEOUT_SECONDS is longer (background checks keep the full deadline).
@@ -32,8 +32,7 @@ def check_now(request, url_id):
         messages.success(request, text)
     else:
         messages.warning(request, text)
-    target = reverse("triage:detail", kwargs={"reference": report_url.report.reference})
-    return redirect(target + "#panel-takedown")
+    return redirect(panels.url(report_url.report.reference, "takedown"))
 
 
 def _interactive(url: str) -> client.Result:

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from haven.accounts.access import staff_required, supervisor_required
 from haven.audit.services import Actor, client_ip, record
 from haven.hosting import directory, services
-from haven.hosting.access import access_entry, access_report_url, directory_for
+from haven.hosting.access import access_entry, directory_for
 from haven.hosting.forms import CorrectionForm, EntryForm, ImportForm, SearchForm
 from haven.hosting.models import Hosting
 from haven.hosting.panel import addresses_from, facts
 from haven.jobs.services import enqueue
+from haven.reports.access import access_report_url
 from haven.triage import panels
 from haven.triage.actions import InvalidInput
 from haven.web.countries import country_name

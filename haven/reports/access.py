@@ -3,7 +3,7 @@ organisation, so changing an id in a URL can never reach another organisation's 
 
 from django.http import Http404
 
-from haven.reports.models import MediaItem, Report
+from haven.reports.models import MediaItem, Report, ReportUrl
 
 
 def reports_for(user):
@@ -34,3 +34,18 @@ def access_media(user, item_id: int) -> MediaItem:
     if item is None:
         raise Http404("No such item")
     return item
+
+
+def access_report_url(user, url_id: int) -> ReportUrl:
+    """A reported address of the user's organisation, for its staff; anyone else (other
+    organisations, partner services, the public) gets a 404, as if it did not exist."""
+    if user is None or not user.is_authenticated or not user.is_org_staff:
+        raise Http404("No such address")
+    report_url = (
+        ReportUrl.objects.filter(pk=url_id, report__organisation_id=user.organisation_id)
+        .select_related("report__organisation")
+        .first()
+    )
+    if report_url is None:
+        raise Http404("No such address")
+    return report_url

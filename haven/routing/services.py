@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from haven.audit.services import Actor, record
@@ -367,7 +368,7 @@ def _new_link(referral: Referral) -> str:
     with transaction.atomic():
         AckLink.objects.create(referral=referral, digest=_digest(token), created_at=timezone.now())
         Referral.objects.filter(pk=referral.pk).update(ack_token_digest=_digest(token))
-    return f"{config.public_base_url()}/routing/ack/{token}/"
+    return config.public_base_url() + reverse("routing:ack", args=[token])
 
 
 def _digest(token: str) -> str:

@@ -4,7 +4,6 @@ reaches another organisation's data."""
 
 from django.http import Http404
 
-from haven.reports.models import ReportUrl
 from haven.takedown.models import NoticeTemplate, Takedown
 
 
@@ -28,19 +27,6 @@ def access_takedown(user, takedown_id: int) -> Takedown:
     if takedown is None:
         raise Http404("No such takedown")
     return takedown
-
-
-def access_report_url(user, url_id: int) -> ReportUrl:
-    if not _is_staff(user):
-        raise Http404("No such address")
-    report_url = (
-        ReportUrl.objects.filter(pk=url_id, report__organisation_id=user.organisation_id)
-        .select_related("report__organisation")
-        .first()
-    )
-    if report_url is None:
-        raise Http404("No such address")
-    return report_url
 
 
 def access_template(user, template_id: int) -> NoticeTemplate:

@@ -19,14 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from haven.accounts.access import staff_required, supervisor_required
 from haven.audit.services import Actor, client_ip
+from haven.reports.access import access_report_url
 from haven.takedown import answers, display, notice_templates, panels, policies, rendering
 from haven.takedown import services as actions
-from haven.takedown.access import (
-    access_report_url,
-    access_takedown,
-    access_template,
-    takedowns_for,
-)
+from haven.takedown.access import access_takedown, access_template, takedowns_for
 from haven.takedown.forms import (
     HostAnswerForm,
     ListFilterForm,

@@ -30,7 +30,7 @@ def test_an_analyst_checks_an_address_now_and_returns_to_the_takedown_panel(
     response = analyst_client.post(check_path(report_url), follow=False)
     reference = report_url.report.reference
     assert response.status_code == 302
-    assert response["Location"] == f"/triage/{reference}/#panel-takedown"
+    assert response["Location"] == f"/triage/{reference}/?panel=takedown#panel-takedown"
     fetch_row = Fetch.objects.get()
     assert (fetch_row.purpose, fetch_row.outcome) == ("recheck", "refused")
     page = analyst_client.get(f"/triage/{reference}/")
