@@ -15,6 +15,7 @@ from datetime import UTC
 from django.utils import timezone
 
 from haven.classification.models import Classification
+from haven.classification.services import summary
 from haven.fetching.models import Fetch, Purpose
 from haven.matching.models import Feedback, Match
 from haven.reports.models import Category, MediaItem, Report, ReportUrl
@@ -100,15 +101,7 @@ def _report(report: Report) -> dict:
 def report_classification(report: Report) -> list[dict]:
     """Every label used in the report, on the report or its items (classification's
     summary, as the report is shown everywhere)."""
-    try:
-        from haven.classification.services import summary
-    except ImportError:  # classification's services are being built alongside this app
-        pass
-    else:
-        return [{"scheme": str(scheme), "label": str(label)} for scheme, label in summary(report)]
-    rows = Classification.objects.filter(report=report).select_related("scheme", "label")
-    used = dict.fromkeys((row.scheme.name, row.label.name) for row in rows.order_by("scheme__pk"))
-    return [{"scheme": scheme, "label": label} for scheme, label in used]
+    return [{"scheme": str(scheme), "label": str(label)} for scheme, label in summary(report)]
 
 
 def _labels(report: Report) -> dict[tuple[str, int], list[dict]]:

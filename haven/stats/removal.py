@@ -24,13 +24,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-import pycountry
 from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
 from django.utils import timezone
 
+from haven.classification.services import summaries
 from haven.routing.models import Referral, ReferralKind
 from haven.stats.services import DateRange, hours_between, percentile
 from haven.takedown.models import State, Takedown
+from haven.web import countries as web_countries
 
 HOUR, DAY = 1.0, 24.0
 # (upper bound in hours, included; label). Content still online has a bar of its own.
@@ -392,10 +393,7 @@ def figures_of(rows: list[TakedownRow], date_range: DateRange, now: datetime) ->
 
 
 def country_name(code: str) -> str:
-    if not code:
-        return UNKNOWN_COUNTRY
-    country = pycountry.countries.get(alpha_2=code.upper())
-    return country.name if country else code.upper()
+    return web_countries.country_name(code) if code else UNKNOWN_COUNTRY
 
 
 def _grouped(
@@ -519,18 +517,10 @@ def longest_online(hosts: list[GroupFigures]) -> list[GroupFigures]:
 def classification_summaries(report_ids: list[int]) -> dict[int, str]:
     """Each report's classification in one line ("INTERPOL: Baseline; UK: Category A").
 
-    The classification app's `summaries` is used when it has one, so that the export
-    says what every other page says; otherwise the report-level labels are read here.
-    Asked in chunks, to stay under SQLite's limit on query parameters.
+    The classification app's `summaries`, so that the export says what every other
+    page says (it asks in chunks, under SQLite's limit on query parameters).
     """
-    try:
-        from haven.classification.services import summaries
-    except ImportError:
-        summaries = _report_level_labels
-    found: dict[int, str] = {}
-    for chunk in _chunks(report_ids):
-        found.update((key, _summary_text(value)) for key, value in summaries(chunk).items())
-    return found
+    return {key: _summary_text(value) for key, value in summaries(report_ids).items()}
 
 
 def takedown_classifications(rows: list[TakedownRow], of_reports: dict[int, str]) -> dict[int, str]:
@@ -576,22 +566,6 @@ def _own_labels(report_ids: list[int]) -> tuple[dict[int, set[str]], dict[int, s
             else:
                 of_addresses[url_id].add(f"{scheme}: {label}")
     return of_addresses, of_reports
-
-
-def _report_level_labels(report_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    from haven.classification.models import Classification
-
-    pairs: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    labels = (
-        Classification.objects.filter(
-            report_id__in=report_ids, media_item__isnull=True, report_url__isnull=True
-        )
-        .order_by("report_id", "scheme_id")
-        .values_list("report_id", "scheme__name", "label__name")
-    )
-    for report_id, scheme, label in labels:
-        pairs[report_id].append((scheme, label))
-    return pairs
 
 
 def _summary_text(summary) -> str:
