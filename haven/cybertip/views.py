@@ -23,7 +23,7 @@ from haven.cybertip.forms import PrepareForm, RetractForm, SendForm
 from haven.reports.access import access_report
 from haven.triage import panels
 from haven.triage.actions import ActionError
-from haven.web.forms import show_refusal
+from haven.web.forms import error_links, show_refusal
 
 
 @require_POST
@@ -169,13 +169,7 @@ def _back(report):
 
 def _form_page(request, report, form, *, schema_errors=(), **context):
     name = context["name"]
-    errors = [(f"form-{name}", str(message)) for message in form.non_field_errors()]
-    errors += [
-        (form[field].auto_id, str(message))
-        for field, messages_ in form.errors.items()
-        if field in form.fields
-        for message in messages_
-    ]
+    errors = error_links(form, f"form-{name}")
     return render(
         request,
         "cybertip/form.html",
