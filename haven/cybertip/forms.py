@@ -54,7 +54,7 @@ class RetractForm(forms.Form):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=REASON_MAX_LENGTH,
-        error_messages={"required": "Say why the report is being retracted."},
+        error_messages={"required": "Say why: it is kept with the report."},
     )
 
     def __init__(self, *args, **kwargs):

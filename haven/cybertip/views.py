@@ -119,15 +119,18 @@ def retract(request, tip_id):
         except ActionError as error:
             show_refusal(form, error)
         else:
-            messages.success(request, "The CyberTipline report was retracted.")
+            done = "retracted" if tip.ncmec_report_id else "discarded (nothing was sent to NCMEC)"
+            messages.success(request, f"The CyberTipline report was {done}.")
             return _back(tip.report)
+    # A draft that never reached NCMEC is discarded, not retracted: say so.
+    sent = bool(tip.ncmec_report_id)
     return _form_page(
         request,
         tip.report,
         form,
         name="cybertip-retract",
-        title="Retract the CyberTipline report",
-        button="Retract",
+        title="Retract the CyberTipline report" if sent else "Discard this draft",
+        button="Retract the report" if sent else "Discard the draft",
         url=reverse("cybertip:retract", args=[tip.pk]),
         danger=True,
     )

@@ -162,7 +162,7 @@ def test_retracting_needs_a_reason(ncmec_settings, ncmec, draft, supervisor, sup
     url = reverse("cybertip:retract", args=[draft.pk])
     response = supervisor_client.post(url, {"cybertip-retract-reason": ""})
     assert response.status_code == 400
-    assert "Say why the report is being retracted." in response.content.decode()
+    assert "Reason: Say why: it is kept with the report." in response.content.decode()
     response = supervisor_client.post(url, {"cybertip-retract-reason": "Duplicate"})
     assert response.status_code == 302
     draft.refresh_from_db()
