@@ -8,6 +8,7 @@ import random
 from collections import defaultdict
 from datetime import UTC, timedelta
 
+from haven.classification.models import AppliesTo
 from haven.demo.audit_log import write_steps
 from haven.demo.directory import DEMO_SCHEMES, REGISTRAR_NAME
 from haven.demo.notices import render_notices
@@ -50,7 +51,10 @@ def pick_labels(urls: list[AddressStory], rng: random.Random) -> None:
             picked[report] = [
                 label for scheme in DEMO_SCHEMES if (label := _pick(labels, scheme, rng))
             ]
-        item.report_labels = picked[report]
+        # The report as a whole only gets labels of schemes that classify whole reports.
+        item.report_labels = [
+            label for label in picked[report] if label.scheme.applies_to != AppliesTo.ITEM
+        ]
         item.labels = [label for label in picked[report] if label.scheme.key in ADDRESS_SCHEMES]
 
 
@@ -70,11 +74,10 @@ def write(organisation, analyst, reports, urls: list[AddressStory], rng, now) ->
     _create_keeping(Report, [report for report, _ in joined], "received_at")
     for item in urls:
         item.report_url = ReportUrl(report=item.report, url=item.url, normalised=item.url)
-    ReportUrl.objects.bulk_create(
-        [item.report_url for item in urls]
-        + [ReportUrl(report=report, url=url, normalised=url) for report, url in joined]
-    )
+    again = {url: ReportUrl(report=report, url=url, normalised=url) for report, url in joined}
+    ReportUrl.objects.bulk_create([item.report_url for item in urls] + list(again.values()))
     Hosting.objects.bulk_create([_hosting(organisation, item) for item in urls])
+    _as_reported_before(organisation, urls, again)
     for item in urls:
         for fetch in item.fetches:
             fetch.organisation, fetch.report_url = organisation, item.report_url
@@ -142,11 +145,38 @@ def _joined(organisation, urls: list[AddressStory], rng, now) -> list[tuple[Repo
     return joined
 
 
-def _hosting(organisation, item: AddressStory) -> Hosting:
+def _as_reported_before(organisation, urls: list[AddressStory], again: dict) -> None:
+    """An address reported again is located, and labelled with what it was classified
+    as before (source "repeat", no one looked), as intake and the hashing job do."""
+    from haven.classification.models import Classification, ClassificationSource
+
+    hosting, labels = [], []
+    for item in urls:
+        report_url = again.get(item.url)
+        if report_url is None:
+            continue
+        hosting.append(_hosting(organisation, item, report_url))
+        labels += [
+            Classification(
+                organisation=organisation,
+                report=report_url.report,
+                report_url=report_url,
+                scheme=label.scheme,
+                label=label,
+                source=ClassificationSource.REPEAT,
+                classified_at=report_url.report.received_at,
+            )
+            for label in item.labels
+        ]
+    Hosting.objects.bulk_create(hosting)
+    Classification.objects.bulk_create(labels)
+
+
+def _hosting(organisation, item: AddressStory, report_url=None) -> Hosting:
     host = item.host
     return Hosting(
         organisation=organisation,
-        report_url=item.report_url,
+        report_url=report_url or item.report_url,
         hostname=item.url.split("/")[2],
         addresses=list(host.addresses),
         country=host.country,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from haven.audit.models import AuditEvent
 from haven.classification.automatic import parse_bank_classification
-from haven.classification.models import Classification, Scheme
+from haven.classification.models import Classification, ClassificationSource, Scheme
 from haven.demo.directory import seed_directory
 from haven.demo.history import HISTORY_MARK, NOT_SCHEDULED, seed_history
 from haven.demo.seed import BANK_CLASSIFICATION, OLD_BANK_CLASSIFICATION, seed_demo
@@ -304,9 +304,16 @@ def test_the_history_is_classified_with_the_built_in_schemes_when_they_exist(db,
         return
     history = Report.objects.filter(description__startswith=HISTORY_MARK, duplicate_of=None)
     assert classified.filter(scheme__key="interpol", report_url=None).count() == history.count()
-    assert classified.filter(scheme__key="interpol").exclude(report_url=None).count() == (
+    by_analyst = classified.exclude(source=ClassificationSource.REPEAT)
+    assert by_analyst.filter(scheme__key="interpol").exclude(report_url=None).count() == (
         Takedown.objects.filter(report__in=history).count()
     )
+    # A report that joined a case carries its address's earlier labels, given by no one.
+    joined = Report.objects.filter(description__startswith=HISTORY_MARK).exclude(duplicate_of=None)
+    repeats = classified.filter(report__in=joined, source=ClassificationSource.REPEAT)
+    assert repeats.exists() and not repeats.exclude(classified_by=None).exists()
+    # Schemes that classify items only never label a whole report.
+    assert not classified.filter(report_url=None, media_item=None, scheme__applies_to="item")
 
 
 def test_a_history_told_by_an_older_haven_is_told_again(db, demo, analyst):
