@@ -57,6 +57,15 @@ def channel_of(partner) -> str:
 # --- E-mail -----------------------------------------------------------------------------
 
 
+def _reply_to(referral: Referral) -> list[str] | None:
+    """The organisation's shared desk (set with its takedown policy), never one
+    analyst's own address: partners answer the hotline, not a person."""
+    from haven.takedown.policies import policy_for
+
+    address = policy_for(referral.organisation).reply_to
+    return [address] if address else None
+
+
 def send_email(referral: Referral, ack_url: str, *, chase: int = 0) -> None:
     package = referral.evidence
     reference = package["report"]["reference"]
@@ -65,7 +74,7 @@ def send_email(referral: Referral, ack_url: str, *, chase: int = 0) -> None:
         body=_body(referral, ack_url, chase),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[referral.partner.email],
-        reply_to=[referral.sent_by.email] if referral.sent_by and referral.sent_by.email else None,
+        reply_to=_reply_to(referral),
     )
     message.attach(
         f"haven-evidence-{reference}.json",

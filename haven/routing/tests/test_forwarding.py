@@ -77,6 +77,23 @@ def test_a_forward_by_email_carries_a_summary_the_package_and_an_acknowledgement
         assert REPORTER_WORDS not in text and REPORTER_CONTACT not in text
 
 
+def test_replies_to_a_referral_go_to_the_organisations_desk_never_the_analyst(
+    hosted, german_hotline, analyst, django_capture_on_commit_callbacks
+):
+    from haven.takedown.models import TakedownPolicy
+
+    analyst.email = "ana@northern.example"
+    analyst.save()
+    _forward(hosted, german_hotline, analyst, django_capture_on_commit_callbacks)
+    TakedownPolicy.objects.create(
+        organisation=hosted.report.organisation, reply_to="desk@n.example"
+    )
+    _forward(hosted, german_hotline, analyst, django_capture_on_commit_callbacks)
+
+    first, second = mail.outbox
+    assert first.reply_to == [] and second.reply_to == ["desk@n.example"]
+
+
 def test_only_the_digest_of_the_acknowledgement_token_is_stored(
     hosted, german_hotline, analyst, django_capture_on_commit_callbacks
 ):
