@@ -69,7 +69,7 @@ def context(report, user, request=None) -> dict:
                 url=url,
                 hosting=hosting,
                 facts=facts(hosting) if hosting else [],
-                contact=services.notice_contact(url) if hosting else None,
+                contact=services.notice_contact(url, with_token=False) if hosting else None,
                 form=CorrectionForm(hosting=hosting, url_id=url.pk),
                 addresses_from=addresses_from(hosting) if hosting else "",
                 hostname_shown=shown_domain(hosting.hostname) if hosting else "",

@@ -363,9 +363,10 @@ def _clean_correction(name: str, value) -> str:
 # --- Contacts --------------------------------------------------------------------------
 
 
-def notice_contact(report_url: ReportUrl) -> Contact | None:
+def notice_contact(report_url: ReportUrl, *, with_token: bool = True) -> Contact | None:
     """Where notices for `report_url` go: a directory entry's notice API, else the abuse
-    e-mail an analyst set, else the directory's abuse e-mail, else RDAP's."""
+    e-mail an analyst set, else the directory's abuse e-mail, else RDAP's. Pages that
+    only show where notices go ask `with_token=False`: the API token stays sealed."""
     hosting = Hosting.objects.filter(report_url=report_url).first()
     if hosting is None:
         return None
@@ -373,6 +374,8 @@ def notice_contact(report_url: ReportUrl) -> Contact | None:
     language = match.first("language")[0]
     for entry in match.entries:
         if entry.notice_api_url:
+            if not with_token:
+                return Contact("api", entry.notice_api_url, entry.name, entry.language)
             try:
                 token = directory.unseal_token(entry.notice_api_token_sealed)
             except directory.TokenUnreadable:

@@ -390,6 +390,8 @@ def test_notices_go_to_a_directory_notice_api_first(report_url, resolver, rdap, 
     assert notice_contact(report_url) == Contact(
         "api", "https://api.example-host.com/notices", "Example Host", "nl", "s3cret"
     )
+    # Pages that only show where notices go never unseal the token.
+    assert notice_contact(report_url, with_token=False).api_token == ""
 
 
 def test_notices_go_to_the_directory_abuse_email_before_rdaps(
