@@ -62,9 +62,8 @@ class Referral(models.Model):
     evidence = models.JSONField(default=dict)
     status = models.CharField(max_length=15, choices=ReferralStatus.choices)
     error = models.CharField(max_length=300, blank=True)
-    # The partner acknowledges with this secret (a link in the e-mail) or its Haven
-    # answers with its own reference.
-    ack_token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # The partner acknowledges through a link in the e-mail (AckLink keeps only each
+    # link's digest) or its Haven answers with its own reference.
     remote_reference = models.CharField(max_length=100, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

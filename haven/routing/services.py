@@ -367,7 +367,6 @@ def _new_link(referral: Referral) -> str:
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         AckLink.objects.create(referral=referral, digest=_digest(token), created_at=timezone.now())
-        Referral.objects.filter(pk=referral.pk).update(ack_token_digest=_digest(token))
     return config.public_base_url() + reverse("routing:ack", args=[token])
 
 

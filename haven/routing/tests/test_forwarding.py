@@ -8,7 +8,7 @@ from django.core import mail
 
 from haven.audit.models import AuditEvent
 from haven.routing import services
-from haven.routing.models import AckLink, Partner, PartnerKind, ReferralStatus
+from haven.routing.models import AckLink, Partner, PartnerKind, Referral, ReferralStatus
 from haven.routing.tests.conftest import REPORTER_CONTACT, REPORTER_WORDS
 from haven.triage import actions
 from haven.triage.models import ActionKind
@@ -100,8 +100,10 @@ def test_only_the_digest_of_the_acknowledgement_token_is_stored(
     referral = _forward(hosted, german_hotline, analyst, django_capture_on_commit_callbacks)
     token = LINK.search(mail.outbox[0].body).group(1)
     link = AckLink.objects.get(referral=referral)
-    assert token not in link.digest and token not in referral.ack_token_digest
-    assert len(link.digest) == 64 and referral.ack_token_digest == link.digest
+    assert token not in link.digest and len(link.digest) == 64
+    assert token not in json.dumps(
+        list(Referral.objects.filter(pk=referral.pk).values()), default=str
+    )
 
 
 def test_forwarding_records_an_action_so_the_report_counts_as_acted_on(
