@@ -35,7 +35,9 @@ def test_a_case_goes_to_ncmec_from_the_report_page(
     problems.append(accessibility_problems(page))
     # Retracting without a reason: the form comes back with the error beside the field.
     panel(page).get_by_role("button", name="Retract the report").click()
-    expect(page.locator(".error-summary")).to_contain_text("Reason: Say why: it is kept with the report.")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Reason: Say why: it is kept with the report."
+    )
     problems.append(accessibility_problems(page))
     page.goto(f"/triage/{case.reference}/")
     panel(page).get_by_role("button", name="Finish the report").click()
