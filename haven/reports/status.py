@@ -96,7 +96,7 @@ def _show(report: Report) -> StatusCheck:
 
 
 def _public_status(report: Report) -> str:
-    if report.status != Status.JOINED:
+    if report.status != Status.JOINED or report.duplicate_of_id is None:
         return report.status
     case = Report.objects.filter(pk=report.duplicate_of_id).values_list("status", flat=True)
     return Status.CLOSED if case.first() == Status.CLOSED else Status.RECEIVED
