@@ -48,6 +48,9 @@ IMPORT_MAX_ROWS = 5_000
 _PURPOSE = b"haven host directory notice tokens v1"
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
 class TokenUnreadable(ValueError):
     """The stored token cannot be decrypted (the evidence key changed without rotation)."""
 
@@ -97,48 +100,64 @@ class DirectoryMatch:
         return "", None
 
 
-def match(organisation_id: int, hostname: str, addresses: list[str]) -> DirectoryMatch:
-    entries = HostDirectoryEntry.objects.filter(organisation_id=organisation_id)
+@dataclass(frozen=True)
+class Loaded:
+    """An organisation's directory read once: domain entries by domain, network entries
+    with their parsed ranges. A page that matches many addresses loads it once."""
+
+    domains: dict[str, HostDirectoryEntry]
+    networks: list[tuple[Network, HostDirectoryEntry]]
+
+
+def load(organisation_id: int) -> Loaded:
+    domains: dict[str, HostDirectoryEntry] = {}
+    networks: list[tuple[Network, HostDirectoryEntry]] = []
+    # Network entries are few (hundreds); matching them in Python keeps CIDR logic out
+    # of SQL, which SQLite cannot do.
+    for entry in HostDirectoryEntry.objects.filter(organisation_id=organisation_id):
+        if entry.kind == DirectoryKind.DOMAIN:
+            domains[entry.match] = entry
+            continue
+        try:
+            networks.append((ipaddress.ip_network(entry.match, strict=False), entry))
+        except ValueError:
+            continue
+    return Loaded(domains, networks)
+
+
+def match(
+    organisation_id: int, hostname: str, addresses: list[str], *, loaded: Loaded | None = None
+) -> DirectoryMatch:
+    loaded = loaded if loaded is not None else load(organisation_id)
     return DirectoryMatch(
-        domain=_domain_entry(entries, hostname), network=_network_entry(entries, addresses)
+        domain=_domain_entry(loaded, hostname), network=_network_entry(loaded, addresses)
     )
 
 
-def _domain_entry(entries, hostname: str) -> HostDirectoryEntry | None:
+def _domain_entry(loaded: Loaded, hostname: str) -> HostDirectoryEntry | None:
     labels = hostname.lower().rstrip(".").split(".") if hostname else []
-    suffixes = [".".join(labels[i:]) for i in range(len(labels))]
-    if not suffixes:
-        return None
-    found = list(entries.filter(kind=DirectoryKind.DOMAIN, match__in=suffixes))
-    return max(found, key=lambda entry: len(entry.match), default=None)
+    # The longest suffix listed wins: img.cdn.example.org before example.org.
+    for start in range(len(labels)):
+        entry = loaded.domains.get(".".join(labels[start:]))
+        if entry is not None:
+            return entry
+    return None
 
 
-def _network_entry(entries, addresses: list[str]) -> HostDirectoryEntry | None:
-    ips = []
+def _network_entry(loaded: Loaded, addresses: list[str]) -> HostDirectoryEntry | None:
     for text in addresses:
         try:
-            ips.append(ipaddress.ip_address(text))
+            ip = ipaddress.ip_address(text)
         except ValueError:
             continue
-    if not ips:
-        return None
-    networks = []
-    # Network entries are few (hundreds); matching them in Python keeps CIDR logic out
-    # of SQL, which SQLite cannot do.
-    for pk, text in entries.filter(kind=DirectoryKind.NETWORK).values_list("pk", "match"):
-        try:
-            networks.append((ipaddress.ip_network(text, strict=False), pk))
-        except ValueError:
-            continue
-    best = None
-    # The first address that any entry covers decides (the first public address is the
-    # one the look-up is about); among entries covering it, the longest prefix wins.
-    for ip in ips:
-        covering = [(net, pk) for net, pk in networks if net.version == ip.version and ip in net]
+        # The first address that any entry covers decides (the first public address is
+        # the one the look-up is about); among entries covering it, the longest prefix.
+        covering = [
+            (net, e) for net, e in loaded.networks if net.version == ip.version and ip in net
+        ]
         if covering:
-            best = max(covering, key=lambda pair: pair[0].prefixlen)[1]
-            break
-    return entries.get(pk=best) if best is not None else None
+            return max(covering, key=lambda pair: pair[0].prefixlen)[1]
+    return None
 
 
 # --- Search and display ----------------------------------------------------------------

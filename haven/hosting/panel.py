@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from haven.hosting import services
+from haven.hosting import directory, services
 from haven.hosting.directory import shown_domain
 from haven.hosting.forms import CorrectionForm
 from haven.hosting.models import Hosting
@@ -62,14 +62,20 @@ def context(report, user, request=None) -> dict:
     if not getattr(user, "is_org_staff", False):
         return {"rows": []}
     rows = []
+    loaded = directory.load(report.organisation_id)  # once for every address
     for url in report.urls.select_related("hosting__corrected_by").order_by("pk"):
         hosting = _hosting(url)
+        contact = (
+            services.notice_contact(url, with_token=False, hosting=hosting, loaded=loaded)
+            if hosting
+            else None
+        )
         rows.append(
             Row(
                 url=url,
                 hosting=hosting,
                 facts=facts(hosting) if hosting else [],
-                contact=services.notice_contact(url, with_token=False) if hosting else None,
+                contact=contact,
                 form=CorrectionForm(hosting=hosting, url_id=url.pk),
                 addresses_from=addresses_from(hosting) if hosting else "",
                 hostname_shown=shown_domain(hosting.hostname) if hosting else "",

@@ -363,14 +363,24 @@ def _clean_correction(name: str, value) -> str:
 # --- Contacts --------------------------------------------------------------------------
 
 
-def notice_contact(report_url: ReportUrl, *, with_token: bool = True) -> Contact | None:
+def notice_contact(
+    report_url: ReportUrl,
+    *,
+    with_token: bool = True,
+    hosting: Hosting | None = None,
+    loaded: directory.Loaded | None = None,
+) -> Contact | None:
     """Where notices for `report_url` go: a directory entry's notice API, else the abuse
     e-mail an analyst set, else the directory's abuse e-mail, else RDAP's. Pages that
-    only show where notices go ask `with_token=False`: the API token stays sealed."""
-    hosting = Hosting.objects.filter(report_url=report_url).first()
+    only show where notices go ask `with_token=False`: the API token stays sealed; they
+    pass the `hosting` row and the `loaded` directory they already have."""
+    if hosting is None:
+        hosting = Hosting.objects.filter(report_url=report_url).first()
     if hosting is None:
         return None
-    match = directory.match(hosting.organisation_id, hosting.hostname, hosting.addresses)
+    match = directory.match(
+        hosting.organisation_id, hosting.hostname, hosting.addresses, loaded=loaded
+    )
     language = match.first("language")[0]
     for entry in match.entries:
         if entry.notice_api_url:
