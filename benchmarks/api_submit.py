@@ -239,7 +239,7 @@ def start_server(env, data_dir: Path, args) -> tuple[subprocess.Popen, int]:
     with (data_dir / "server.log").open("wb") as log:
         server = subprocess.Popen(
             [str(BIN / "haven"), "run", "--port", str(port),
-             "--web-workers", str(args.web_workers), "--web-threads", str(args.web_threads),
+             "--web-workers", str(args.web_workers),
              "--worker-processes", str(args.worker_processes)],
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
@@ -317,8 +317,8 @@ def postgres_database(base_url: str) -> tuple[str, Callable[[], None]]:
 def report(results: list[Result], args) -> None:
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}. Server: {args.web_workers} gunicorn processes x "
-        f"{args.web_threads} threads, {args.worker_processes} solo hashing worker(s); "
+        f"{platform.python_version()}. Server: {args.web_workers} gunicorn (uvicorn) "
+        f"processes, {args.worker_processes} solo hashing worker(s); "
         f"load generator on the same machine. {args.seconds:.0f} s per phase."
     )
     print(f"{'database':<10}{'capacity/s':>11}{'rate/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
@@ -355,7 +355,6 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100, help="steady phase arrivals/s")
     parser.add_argument("--steady-connections", type=int, default=32)
     parser.add_argument("--web-workers", type=int, default=4)
-    parser.add_argument("--web-threads", type=int, default=2)
     parser.add_argument("--worker-processes", type=int, default=1)
     parser.add_argument("--drain-timeout", type=float, default=180)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "channels",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
@@ -84,6 +85,12 @@ INSTALLED_APPS = [
     "haven.takedown",
     "haven.routing",
     "haven.cybertip",
+    "haven.network",
+    "haven.helpline",
+    "haven.chat",
+    "haven.messaging",
+    "haven.emergencies",
+    "haven.cases",
     "haven.api",
     "haven.stats",
     "haven.demo",
@@ -104,6 +111,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "haven.urls"
+ASGI_APPLICATION = "haven.asgi.application"
 WSGI_APPLICATION = "haven.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -332,6 +340,22 @@ ROUTING_CHASE_HOURS = env_float("HAVEN_ROUTING_CHASE_HOURS", 24.0)
 ROUTING_MAX_CHASES = env_int("HAVEN_ROUTING_MAX_CHASES", 3)
 ROUTING_API_TIMEOUT_SECONDS = env_float("HAVEN_ROUTING_API_TIMEOUT_SECONDS", 30.0)
 ROUTING_ALLOW_HTTP = env_bool("HAVEN_ROUTING_ALLOW_HTTP", False)
+
+# Helpline (haven.helpline, chat, messaging, emergencies, cases). Per-organisation times
+# (emergency target, acknowledgement window, retention) are HelplineSettings rows.
+# Chat: how a message written in one web process reaches a chat open in another.
+# "poll" (default) watches the database: works on one machine with any number of
+# processes and no server. "redis://host:6379/0" uses Redis publish/subscribe instead.
+CHAT_BUS = env_str("HAVEN_CHAT_BUS", "poll")
+CHAT_POLL_SECONDS = env_float("HAVEN_CHAT_POLL_SECONDS", 0.1)
+# Flood control: at most this many messages from one child in any 10 seconds.
+CHAT_MAX_MESSAGES_PER_10S = env_int("HAVEN_CHAT_MAX_MESSAGES_PER_10S", 10)
+CHAT_MAX_MESSAGE_CHARS = env_int("HAVEN_CHAT_MAX_MESSAGE_CHARS", 2000)
+# SMS and messaging providers: plain-http provider APIs only in tests and closed networks.
+SMS_API_ALLOW_HTTP = env_bool("HAVEN_SMS_API_ALLOW_HTTP", False)
+SMS_API_TIMEOUT_SECONDS = env_float("HAVEN_SMS_API_TIMEOUT_SECONDS", 15.0)
+# How often the scheduler looks for emergencies to escalate (and helpline records due).
+HELPLINE_SCHEDULER_SECONDS = env_float("HAVEN_HELPLINE_SCHEDULER_SECONDS", 30.0)
 
 # NCMEC's CyberTipline reporting API (haven.cybertip): the operator's endpoint and
 # credentials. Empty: CyberTipline XML can be built and downloaded but not sent.

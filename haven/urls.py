@@ -23,6 +23,12 @@ urlpatterns = [
     path("takedown/", include("haven.takedown.urls")),
     path("routing/", include("haven.routing.urls")),
     path("cybertip/", include("haven.cybertip.urls")),
+    path("helpline/", include("haven.helpline.urls")),
+    path("chat/", include("haven.chat.urls")),
+    path("messaging/", include("haven.messaging.urls")),
+    path("emergencies/", include("haven.emergencies.urls")),
+    path("cases/", include("haven.cases.urls")),
+    path("network/", include("haven.network.urls")),
     # Hasher-Matcher-Actioner clients use https://<host>/hma as their base URL.
     path("hma/", include("haven.hma.urls")),
 ]

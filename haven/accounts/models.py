@@ -26,12 +26,16 @@ class Organisation(models.Model):
 
 class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
+    COUNSELLOR = "counsellor", _("Counsellor")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Administrator")
     PARTNER = "partner", _("Partner service")
+    # Staff of a responding partner (an NGO in the helpline's network): they see only
+    # what was referred or alerted to their partner (haven.network.PartnerMembership).
+    RESPONDER = "responder", _("Partner organisation staff")
 
 
-STAFF_ROLES = {Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}
+STAFF_ROLES = {Role.ANALYST, Role.COUNSELLOR, Role.SUPERVISOR, Role.ADMIN}
 SUPERVISING_ROLES = {Role.SUPERVISOR, Role.ADMIN}
 
 
@@ -56,6 +60,10 @@ class User(AbstractUser):
     @property
     def is_partner(self) -> bool:
         return self.role == Role.PARTNER
+
+    @property
+    def is_responder(self) -> bool:
+        return self.organisation_id is not None and self.role == Role.RESPONDER
 
 
 class LoginFailure(models.Model):

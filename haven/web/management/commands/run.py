@@ -1,7 +1,8 @@
 """`haven run`: migrate, optionally seed the demo, then run web server and worker together.
 
-One command for one machine. At scale, run `gunicorn haven.wsgi` and `celery -A haven
-worker` as separate services instead (see docs/operations.md).
+One command for one machine. At scale, run gunicorn (`haven.asgi:application` with
+`-k haven.web.worker.HavenWorker`) and `celery -A haven worker` as separate services
+instead (see docs/operations.md).
 """
 
 import os
@@ -22,8 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="seed the demo organisation")
         parser.add_argument("--host", default=os.environ.get("HAVEN_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("HAVEN_PORT", "8000")))
-        parser.add_argument("--web-workers", type=int, default=3, help="gunicorn processes")
-        parser.add_argument("--web-threads", type=int, default=4, help="threads per process")
+        parser.add_argument("--web-workers", type=int, default=3, help="web server processes")
         parser.add_argument(
             "--worker-processes",
             type=int,
@@ -74,10 +74,11 @@ class Command(BaseCommand):
 
 def _web_command(options) -> list[str]:
     command = [
-        _bin("gunicorn"), "haven.wsgi:application",
+        _bin("gunicorn"), "haven.asgi:application",
         "--bind", f"{options['host']}:{options['port']}",
         "--workers", str(options["web_workers"]),
-        "--worker-class", "gthread", "--threads", str(options["web_threads"]),
+        # ASGI: pages and the API as before, plus the web chat's WebSockets.
+        "--worker-class", "haven.web.worker.HavenWorker",
         "--log-level", "warning",
     ]  # fmt: skip
     if options["access_log"]:

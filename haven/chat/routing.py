@@ -1,0 +1,3 @@
+"""WebSocket routes of the web chat."""
+
+websocket_urlpatterns: list = []

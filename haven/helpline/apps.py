@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelplineConfig(AppConfig):
+    name = "haven.helpline"
+    label = "helpline"
