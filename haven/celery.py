@@ -27,6 +27,12 @@ def _schedule_periodic_work(sender: Celery, **_kwargs) -> None:
         float(settings.TAKEDOWN_SCHEDULER_SECONDS), _task("haven.takedown.run_due")
     )
     sender.add_periodic_task(3600.0, _task("haven.routing.chase_due"))
+    # Helpline: escalate unacknowledged emergencies, end idle chats, anonymise records
+    # past their retention.
+    helpline_every = float(settings.HELPLINE_SCHEDULER_SECONDS)
+    sender.add_periodic_task(helpline_every, _task("haven.emergencies.escalate_due"))
+    sender.add_periodic_task(60.0, _task("haven.chat.end_idle"))
+    sender.add_periodic_task(3600.0, _task("haven.helpline.anonymise_due"))
 
 
 def _task(name: str):

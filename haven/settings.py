@@ -346,6 +346,9 @@ ROUTING_ALLOW_HTTP = env_bool("HAVEN_ROUTING_ALLOW_HTTP", False)
 # Chat: how a message written in one web process reaches a chat open in another.
 # "poll" (default) watches the database: works on one machine with any number of
 # processes and no server. "redis://host:6379/0" uses Redis publish/subscribe instead.
+# The key of the keyed hash that recognises a returning child by phone number or handle
+# (never stored in plain). Changing it only stops earlier contacts being recognised.
+CONTACT_KEY = env_str("HAVEN_CONTACT_KEY", "") or f"contact-key:{SECRET_KEY}"
 CHAT_BUS = env_str("HAVEN_CHAT_BUS", "poll")
 CHAT_POLL_SECONDS = env_float("HAVEN_CHAT_POLL_SECONDS", 0.1)
 # Flood control: at most this many messages from one child in any 10 seconds.

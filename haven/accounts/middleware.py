@@ -21,6 +21,10 @@ _OPEN_PREFIXES = (
     # Capability links sent to hosts and partners: the token is the permission.
     "/routing/ack/",
     "/takedown/answer/",
+    "/emergencies/respond/",
+    # The children's web chat and the SMS providers' webhooks are public.
+    "/chat/c/",
+    "/messaging/inbound/",
 )
 # The API authenticates with tokens, which never make a session user, so this middleware
 # leaves token calls alone; but a half-signed-in browser session must not use the API.
