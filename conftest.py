@@ -144,6 +144,16 @@ def supervisor(organisation):
 
 
 @pytest.fixture
+def counsellor(organisation):
+    return make_user(organisation, "chris", Role.COUNSELLOR)
+
+
+@pytest.fixture
+def counsellor_client(client, counsellor):
+    return verified_client(client, counsellor)
+
+
+@pytest.fixture
 def partner(organisation):
     return make_user(organisation, "examplesocial", Role.PARTNER)
 
