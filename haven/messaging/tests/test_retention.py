@@ -1,0 +1,59 @@
+"""Sent messages lose their number and text after the retention period."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from haven.helpline.identity import seal
+from haven.messaging.models import OutboundMessage, OutboundStatus, RejectedWebhook
+from haven.messaging.retention import anonymise_due
+from haven.messaging.tests.conftest import CHILD, make_channel
+
+pytestmark = pytest.mark.django_db
+
+
+def _message(channel, status, days_ago, clock):
+    message = OutboundMessage.objects.create(
+        organisation_id=channel.organisation_id,
+        channel=channel,
+        to_sealed=seal(CHILD),
+        body_sealed=seal("words"),
+        purpose="chat",
+        status=status,
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        created_at=clock.now - timedelta(days=days_ago)
+    )
+    return message
+
+
+def test_old_finished_messages_are_erased_and_the_rest_kept(
+    clock, organisation, other_organisation
+):
+    ours, theirs = make_channel(organisation), make_channel(other_organisation)
+    old_sent = _message(ours, OutboundStatus.SENT, 400, clock)
+    old_failed = _message(ours, OutboundStatus.FAILED, 400, clock)
+    old_queued = _message(ours, OutboundStatus.QUEUED, 400, clock)  # still on its way
+    recent = _message(ours, OutboundStatus.DELIVERED, 10, clock)
+    other = _message(theirs, OutboundStatus.SENT, 400, clock)
+
+    assert anonymise_due(organisation, clock.now - timedelta(days=365)) == 2
+    assert anonymise_due(organisation, clock.now - timedelta(days=365)) == 0
+
+    for message in (old_sent, old_failed):
+        message.refresh_from_db()
+        assert (message.to_sealed, message.body_sealed) == ("", "")
+        assert message.status != OutboundStatus.QUEUED  # the row stays for the counts
+    for message in (old_queued, recent, other):
+        message.refresh_from_db()
+        assert message.to_sealed and message.body_sealed
+
+
+def test_rejections_older_than_a_month_are_deleted(clock, organisation):
+    channel = make_channel(organisation)
+    old = RejectedWebhook.objects.create(channel=channel, reason="bad signature")
+    RejectedWebhook.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=31))
+    RejectedWebhook.objects.create(channel=channel, reason="bad signature")
+    anonymise_due(organisation, clock.now)
+    assert RejectedWebhook.objects.count() == 1
