@@ -30,6 +30,7 @@ PARTS = {
     "conversations": "haven.chat.retention",
     "emergencies": "haven.emergencies.retention",
     "cases": "haven.cases.retention",
+    "sms": "haven.messaging.retention",
 }
 DEFAULT_RETENTION_DAYS = HelplineSettings._meta.get_field("retention_days").get_default()
 
