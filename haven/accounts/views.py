@@ -67,6 +67,10 @@ def _with_next(name: str, target: str) -> str:
 
 
 def _landing(user, target: str) -> str:
+    # Partner organisations' staff have the portal and the pages it links to.
+    if user.is_responder:
+        portal_pages = ("/network/portal/", "/cases/partner/", "/emergencies/partner/")
+        return target if target.startswith(portal_pages) else reverse("network:portal")
     # Partner services and people without an organisation only have account pages.
     if not user.is_org_staff:
         return target if target.startswith("/accounts/") else reverse("accounts:tokens")

@@ -9,6 +9,8 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return redirect("reports:report")
+    if user.is_responder:
+        return redirect("network:portal")
     # Partner services have no queue: their page is their API tokens.
     return redirect("triage:queue" if user.is_org_staff else "accounts:tokens")
 

@@ -100,6 +100,32 @@ def test_partner_service_lands_on_its_tokens_page(client, partner):
     assert response.url == reverse("accounts:tokens")
 
 
+def test_partner_organisation_staff_land_on_their_portal(client, organisation):
+    from conftest import make_user
+    from haven.accounts.models import Role
+
+    responder = make_user(organisation, "rita", Role.RESPONDER)
+    device = TOTPDevice.objects.get(user=responder)
+
+    enter_password(client, "rita")
+    response = enter_code(client, code_for(device), "/triage/")
+    assert response.url == reverse("network:portal")
+    assert client.get("/").url == reverse("network:portal")
+
+
+def test_partner_organisation_staff_reach_the_portal_page_a_link_sent_them_to(client, organisation):
+    from conftest import make_user
+    from haven.accounts.models import Role
+
+    responder = make_user(organisation, "rita", Role.RESPONDER)
+
+    enter_password(client, "rita")
+    code = code_for(TOTPDevice.objects.get(user=responder))
+    response = enter_code(client, code, "/cases/partner/referrals/7/")
+
+    assert response.url == "/cases/partner/referrals/7/"
+
+
 def test_without_required_two_factor_the_password_completes_sign_in(client, analyst, settings):
     settings.REQUIRE_TWO_FACTOR = False
 
