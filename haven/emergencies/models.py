@@ -90,6 +90,9 @@ class Emergency(models.Model):
     # The escalation clock: when nobody has acknowledged by then, alert the next one.
     escalation_level = models.PositiveSmallIntegerField(default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set once, when the target passed with no responder with the child: the scheduler
+    # claims it with a conditional UPDATE, so the timeline says "target missed" once.
+    target_missed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,9 +137,19 @@ class Alert(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # When the responder first opened the link (the timeline shows it).
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # An SMS alert's message in the messaging outbox: whether the provider delivered it.
+    outbound_message = models.ForeignKey(
+        "messaging.OutboundMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.role} alert {self.pk} for {self.emergency_id}"

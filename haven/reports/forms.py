@@ -13,12 +13,13 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from haven.reports.intake import ReportInput, Upload
+from haven.reports.intake import DangerNow, ReportInput, Upload
 from haven.reports.models import AgeBand, Category
 
 MAX_URLS = 20
 MAX_FILES = 10
 MAX_URL_LENGTH = 2048
+DANGER_LOCATION_MAX = 1000
 DANGER_HINT_ID = "id_category_danger_hint"
 
 # "word:" not followed by a digit is a scheme (javascript:, ftp:, mailto:); a digit
@@ -192,9 +193,44 @@ class ReportForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    # A child in danger now, and where: the helpline tries to send someone (an
+    # emergency, haven.emergencies). The district is a list when the organisation has
+    # one (see __init__), else typed.
+    in_danger = forms.BooleanField(
+        label=_("A child is in danger right now, and I know where"),
+        help_text=_(
+            "Tick this to ask our helpline to try to send someone to the child. "
+            "Tell us where below."
+        ),
+        required=False,
+    )
+    danger_district = forms.CharField(
+        label=_("District, town or area (optional)"),
+        required=False,
+        max_length=120,
+    )
+    danger_location = forms.CharField(
+        label=_("Where is the child now?"),
+        help_text=_(
+            "An address, a landmark, a school or a village: anything that helps someone "
+            "find the child."
+        ),
+        required=False,
+        max_length=DANGER_LOCATION_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, districts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if districts:
+            self.fields["danger_district"] = forms.TypedChoiceField(
+                label=_("District (optional)"),
+                choices=[("", _("I don't know"))] + [(str(d.pk), str(d)) for d in districts],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        self.fields["danger_location"].widget.attrs.pop("maxlength", None)
         # A browser's maxlength cuts pasted text off without a word; the server's check
         # says what happened instead, and nothing typed is lost.
         self.fields["description"].widget.attrs.pop("maxlength", None)
@@ -230,7 +266,31 @@ class ReportForm(forms.Form):
                     code="empty_report",
                 ),
             )
+        where = ("danger_district", "danger_location")
+        if (
+            data.get("in_danger")
+            and not any(name in self.errors for name in where)
+            and not any(str(data.get(name) or "").strip() for name in where)
+        ):
+            self.add_error(
+                "danger_location",
+                ValidationError(
+                    _("Tell us where the child is, so that someone can go there."),
+                    code="danger_where",
+                ),
+            )
         return data
+
+    def danger(self) -> DangerNow | None:
+        data = self.cleaned_data
+        if not data.get("in_danger"):
+            return None
+        district = data.get("danger_district")
+        return DangerNow(
+            location=data.get("danger_location", "").strip(),
+            district_id=district if isinstance(district, int) else None,
+            district_name=district.strip() if isinstance(district, str) else "",
+        )
 
     def to_input(self, language: str) -> ReportInput:
         data = self.cleaned_data
@@ -243,6 +303,7 @@ class ReportForm(forms.Form):
             contact=data["contact"],
             language=language,
             uploads=[upload_from(f) for f in data["uploads"]],
+            danger=self.danger(),
         )
 
 

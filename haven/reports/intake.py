@@ -8,6 +8,7 @@ a report of nothing but what an open case already holds joins that case (see
 `haven.reports.duplicates`).
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,11 +18,13 @@ from django.utils import timezone
 
 from haven.audit.services import Actor, record
 from haven.classification import automatic
+from haven.emergencies import services as emergencies
 from haven.fetching.urls import BadUrl, normalise
 from haven.hashing import sealing
 from haven.hashing.media import MediaRejected, inspect
 from haven.hashing.signals import is_pdq_hex
 from haven.jobs.services import enqueue
+from haven.network.models import District
 from haven.reports import duplicates
 from haven.reports.models import (
     Category,
@@ -35,6 +38,8 @@ from haven.reports.models import (
 )
 from haven.reports.references import new_pin, new_reference, pin_digest
 from haven.triage import deadlines
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -51,6 +56,16 @@ class HashSet:
 
 
 @dataclass
+class DangerNow:
+    """The reporter says a child is in danger now, and where: intake opens an emergency so
+    that the helpline can try to send someone (haven.emergencies)."""
+
+    location: str = ""
+    district_id: int | None = None  # one of the organisation's districts
+    district_name: str = ""  # as typed, when the organisation lists no districts
+
+
+@dataclass
 class ReportInput:
     category: str
     description: str = ""
@@ -62,6 +77,7 @@ class ReportInput:
     external_id: str = ""
     uploads: list[Upload] = field(default_factory=list)
     hashes: list[HashSet] = field(default_factory=list)
+    danger: DangerNow | None = None
 
 
 @dataclass
@@ -76,6 +92,7 @@ class Submission:
     pin: str
     rejected: list[Rejected]
     items: list[MediaItem] = field(default_factory=list)
+    emergency: str = ""  # the reference of the emergency opened for `danger`, if one was
 
 
 def submit_report(
@@ -117,7 +134,38 @@ def submit_report(
     except BaseException:
         _discard_staged(files)
         raise
-    return Submission(report, pin, rejected, items)
+    submission = Submission(report, pin, rejected, items)
+    if data.danger is not None:
+        submission.emergency = _open_emergency(organisation, report, data.danger, actor)
+    return submission
+
+
+def _open_emergency(organisation, report: Report, danger: DangerNow, actor: Actor) -> str:
+    """Open an emergency for a child in danger now, after the report is stored and never
+    at its cost: if opening fails, the failure is logged and the report stands (marked
+    for the analysts as usual). The reporter stays anonymous: the emergency gets where
+    the child is and what the report says, never the reporter's contact details."""
+    try:
+        district = (
+            District.objects.filter(organisation=organisation, pk=danger.district_id).first()
+            if danger.district_id
+            else None
+        )
+        location = danger.location.strip()
+        if danger.district_name.strip():
+            location = f"{location}\n(District as given: {danger.district_name.strip()})".strip()
+        emergency = emergencies.open_emergency(
+            actor,
+            organisation,
+            district=district,
+            location=location,
+            situation=report.description or str(report.get_category_display()),
+            report=report,
+        )
+    except Exception:
+        log.exception("report %s: the emergency could not be opened", report.pk)
+        return ""
+    return emergency.reference
 
 
 def _create_report(organisation, source, data: ReportInput, submitted_by, now, due):

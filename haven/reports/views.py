@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from haven.accounts.models import Organisation
 from haven.audit.services import Actor, client_ip
 from haven.hashing.media import rejection_message
+from haven.network.models import District
 from haven.reports.forms import DANGER_HINT_ID, ReportForm, StatusForm, error_links
 from haven.reports.intake import Submission, submit_report
 from haven.reports.models import Category, Source
@@ -52,16 +53,18 @@ def report(request):
     organisation = public_organisation()
     if organisation is None:
         return render(request, "reports/unavailable.html", status=503)
+    # "A child is in danger right now": where, from the organisation's own districts.
+    districts = list(District.objects.filter(organisation=organisation, active=True))
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES)
+        form = ReportForm(request.POST, request.FILES, districts=districts)
         if form.is_valid():
             submission = submit_report(
                 organisation, Source.PUBLIC, form.to_input(get_language()), Actor.public()
             )
-            request.session[SENT_KEY] = _remember(submission)
+            request.session[SENT_KEY] = _remember(submission, form.cleaned_data["in_danger"])
             return redirect("reports:sent")
     else:
-        form = ReportForm()
+        form = ReportForm(districts=districts)
     context = {
         "form": form,
         "error_links": error_links(form) if form.is_bound else [],
@@ -72,11 +75,13 @@ def report(request):
     return render(request, "reports/report_form.html", context)
 
 
-def _remember(submission: Submission) -> dict:
+def _remember(submission: Submission, in_danger: bool = False) -> dict:
     return {
         "reference": submission.report.reference,
         "pin": submission.pin,
-        "danger_now": submission.report.category == Category.DANGER_NOW,
+        "danger_now": submission.report.category == Category.DANGER_NOW or in_danger,
+        # An emergency was opened so that the helpline can try to send someone.
+        "emergency": bool(submission.emergency),
         "rejected": [{"name": r.name, "code": r.code} for r in submission.rejected],
     }
 
