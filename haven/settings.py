@@ -360,6 +360,11 @@ SMS_API_TIMEOUT_SECONDS = env_float("HAVEN_SMS_API_TIMEOUT_SECONDS", 15.0)
 # How often the scheduler looks for emergencies to escalate (and helpline records due).
 HELPLINE_SCHEDULER_SECONDS = env_float("HAVEN_HELPLINE_SCHEDULER_SECONDS", 30.0)
 
+# A responder's emergency link stops working this long after the emergency closes, and
+# this long after it was sent at most.
+EMERGENCY_LINK_GRACE_MINUTES = env_int("HAVEN_EMERGENCY_LINK_GRACE_MINUTES", 120)
+EMERGENCY_LINK_MAX_HOURS = env_int("HAVEN_EMERGENCY_LINK_MAX_HOURS", 48)
+
 # NCMEC's CyberTipline reporting API (haven.cybertip): the operator's endpoint and
 # credentials. Empty: CyberTipline XML can be built and downloaded but not sent.
 NCMEC_API_URL = env_str("HAVEN_NCMEC_API_URL", "")
