@@ -1,5 +1,7 @@
 """The demo organisation: staff accounts, a hash bank of synthetic images, sample reports,
-its partner and host directories, and four months of takedown history.
+its partner and host directories, four months of takedown history, and its helpline
+(districts, partner network, rota, a fake SMS number and three months of contacts,
+emergencies and cases: haven/demo/helpline.py).
 
 Everything here is synthetic. Running it twice changes nothing but the demo API token,
 which is re-issued because its plaintext is never stored. Each part checks for itself
@@ -15,6 +17,7 @@ from haven.accounts.models import Organisation, Role, User
 from haven.api.models import ApiToken
 from haven.audit.services import Actor
 from haven.demo.directory import seed_directory
+from haven.demo.helpline import seed_helpline
 from haven.demo.history import seed_history
 from haven.demo.synthetic import synthetic_jpeg
 from haven.hashing.media import hash_media
@@ -28,6 +31,8 @@ DEMO_ACCOUNTS = [
     ("demo-analyst", Role.ANALYST),
     ("demo-supervisor", Role.SUPERVISOR),
     ("demo-admin", Role.ADMIN),
+    ("demo-counsellor", Role.COUNSELLOR),
+    ("demo-responder", Role.RESPONDER),
 ]
 BANK_SEEDS = range(1000, 1020)
 # Free text first (ignored by the parser), then the labels a match gives automatically
@@ -61,6 +66,11 @@ def seed_demo() -> DemoSeed:
         ApiToken.objects.filter(user=partner, name="demo", revoked_at__isnull=True).delete()
         _, token = ApiToken.issue(partner, "demo")
         seed_directory(organisation)
+        seed_helpline(
+            organisation,
+            User.objects.get(username="demo-counsellor"),
+            User.objects.get(username="demo-responder"),
+        )
     if created:
         _demo_reports(organisation)
     else:

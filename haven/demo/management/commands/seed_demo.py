@@ -2,13 +2,15 @@
 
 from django.core.management.base import BaseCommand
 
+from haven.demo.helpline import RESPONDER_USER_PARTNER, RESPONDER_USER_RESPONDER
 from haven.demo.seed import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo organisation: staff accounts, hash bank, sample reports, partner and "
-        "host directories, and four months of takedown history."
+        "host directories, four months of takedown history, and the helpline's partner "
+        "network, rota and three months of contacts, emergencies and cases."
     )
 
     def handle(self, *args, **options):
@@ -22,5 +24,11 @@ def demo_banner(seeded) -> str:
         f"Demo sign-ins (password {DEMO_PASSWORD!r}; the two-factor page shows the demo code):",
     ]
     lines += [f"  {username:<16} {role}" for username, role in seeded.accounts]
+    lines += [
+        "Helpline: demo-counsellor takes chats and calls at /helpline/ and raises emergencies;",
+        f"  demo-responder is {RESPONDER_USER_RESPONDER} of {RESPONDER_USER_PARTNER} and sees "
+        "only what is alerted or referred to it.",
+        "  SMS goes through the fake provider: nothing leaves this machine.",
+    ]
     lines.append(f"Demo partner API token: {seeded.partner_token}")
     return "\n".join(lines)
