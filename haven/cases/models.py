@@ -74,6 +74,10 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def is_open(self) -> bool:
+        return self.stage != Stage.CLOSED
+
 
 class StageRecord(models.Model):
     """When the case entered each stage, when it was due to leave, and when it did."""
@@ -86,6 +90,9 @@ class StageRecord(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Why the stage ended as it did, when the rules ask for a reason (moving on from
+    # services with none delivered). Cleared by retention.
+    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["entered_at", "pk"]
@@ -130,6 +137,10 @@ class CaseService(models.Model):
     def __str__(self) -> str:
         return f"{self.service_type} for case {self.case_id}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS)
+
 
 class ReferralStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
@@ -163,8 +174,9 @@ class CaseReferral(models.Model):
     requested_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
     responded_by = models.CharField(max_length=200, blank=True)
-    response_note = models.TextField(blank=True)
+    response_note = models.TextField(blank=True)  # with the acceptance, or why declined
     completed_at = models.DateTimeField(null=True, blank=True)
+    completion_note = models.TextField(blank=True)  # what the partner did
 
     class Meta:
         ordering = ["-requested_at"]
@@ -185,9 +197,15 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     outcome = models.TextField(blank=True)
+    # Closing the case cancels the follow-ups still open (after the user confirms).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]
 
     def __str__(self) -> str:
         return f"Follow-up of case {self.case_id} due {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
