@@ -25,6 +25,19 @@ def staff_required(view):
     return wrapped
 
 
+def helpline_staff_required(view):
+    """Counsellors, supervisors and administrators: the helpline's pages."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_helpline_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def supervisor_required(view):
     @login_required
     @wraps(view)

@@ -35,7 +35,11 @@ class Role(models.TextChoices):
     RESPONDER = "responder", _("Partner organisation staff")
 
 
-STAFF_ROLES = {Role.ANALYST, Role.COUNSELLOR, Role.SUPERVISOR, Role.ADMIN}
+# Hotline staff: reports, media, banks, takedowns. Counsellors are not among them: a
+# helpline's staff never see reported material, and hotline analysts never read
+# children's counselling records (HELPLINE_ROLES). Supervisors and admins are in both.
+STAFF_ROLES = {Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}
+HELPLINE_ROLES = {Role.COUNSELLOR, Role.SUPERVISOR, Role.ADMIN}
 SUPERVISING_ROLES = {Role.SUPERVISOR, Role.ADMIN}
 
 
@@ -48,6 +52,15 @@ class User(AbstractUser):
     @property
     def is_org_staff(self) -> bool:
         return self.organisation_id is not None and self.role in STAFF_ROLES
+
+    @property
+    def is_helpline_staff(self) -> bool:
+        return self.organisation_id is not None and self.role in HELPLINE_ROLES
+
+    @property
+    def is_any_staff(self) -> bool:
+        """Hotline or helpline staff: who may raise an emergency and see the board."""
+        return self.is_org_staff or self.is_helpline_staff
 
     @property
     def is_supervisor(self) -> bool:

@@ -17,6 +17,7 @@ from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -71,6 +72,8 @@ def _landing(user, target: str) -> str:
     if user.is_responder:
         portal_pages = ("/network/portal/", "/cases/partner/", "/emergencies/partner/")
         return target if target.startswith(portal_pages) else reverse("network:portal")
+    if user.is_helpline_staff and not user.is_org_staff:
+        return target or reverse("helpline:home")
     # Partner services and people without an organisation only have account pages.
     if not user.is_org_staff:
         return target if target.startswith("/accounts/") else reverse("accounts:tokens")
@@ -238,6 +241,10 @@ def password_change(request):
 @login_required
 @never_cache
 def tokens(request):
+    # The API is the hotline's and its partner services' (haven.api.auth).
+    may_issue = request.user.is_org_staff or request.user.is_partner
+    if request.method == "POST" and not may_issue:
+        raise PermissionDenied
     form = TokenForm(request.POST or None)
     plaintext = ""
     if request.method == "POST" and form.is_valid():
@@ -248,6 +255,7 @@ def tokens(request):
         "form": form,
         "plaintext": plaintext,
         "tokens": request.user.api_tokens.order_by("-created_at"),
+        "may_issue": may_issue,
     }
     return render(request, "accounts/tokens.html", context)
 

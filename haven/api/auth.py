@@ -73,6 +73,10 @@ class IsOrganisationMember(permissions.BasePermission):
         user = request.user
         if user is None or not user.is_authenticated or user.organisation_id is None:
             return False
+        # The API is the hotline's and its partner services': counsellors and partner
+        # organisations' staff work in the browser only.
+        if not (user.is_org_staff or user.is_partner):
+            return False
         if isinstance(request.auth, ApiToken):
             return True
         # A browser session reaches the API past the two-factor middleware, so the same

@@ -25,7 +25,7 @@ from haven.network.models import ServicePartner
 
 
 def is_case_staff(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_org_staff
+    return user is not None and user.is_authenticated and user.is_helpline_staff
 
 
 def staff_page(view):

@@ -269,7 +269,7 @@ def add_follow_up(actor, case: Case, due_at: datetime, description: str, assigne
     with transaction.atomic():
         case = _locked_open(case)
         if assignee is not None and (
-            assignee.organisation_id != case.organisation_id or not assignee.is_org_staff
+            assignee.organisation_id != case.organisation_id or not assignee.is_helpline_staff
         ):
             raise InvalidInput("Choose a member of your organisation's staff.", "assignee")
         follow_up = FollowUp.objects.create(

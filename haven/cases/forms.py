@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from haven.accounts.models import STAFF_ROLES, User
+from haven.accounts.models import HELPLINE_ROLES, User
 from haven.cases import config
 from haven.cases.models import ClosureReason, ReferralStatus, ServiceStatus, Stage, Timeframe
 from haven.helpline import taxonomy
@@ -21,7 +21,7 @@ CHOOSE_STAFF = "Choose a member of your organisation's staff from the list."
 
 def staff_of(organisation_id: int):
     return User.objects.filter(
-        organisation_id=organisation_id, role__in=STAFF_ROLES, is_active=True
+        organisation_id=organisation_id, role__in=HELPLINE_ROLES, is_active=True
     ).order_by("username")
 
 

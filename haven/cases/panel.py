@@ -23,5 +23,5 @@ def context(report, user, request=None) -> dict:
         # Cases of this report that the user may not open (assigned to someone else).
         "others": total - len(visible),
         "form": OpenCaseForm(prefix="case"),
-        "can_open": user.is_org_staff,
+        "can_open": user.is_any_staff,
     }

@@ -229,7 +229,7 @@ def assign(actor, case: Case, assignee) -> Case:
     actor = as_actor(actor)
     with transaction.atomic():
         case = _locked_open(case)
-        if assignee is None or not assignee.is_active or not assignee.is_org_staff:
+        if assignee is None or not assignee.is_active or not assignee.is_helpline_staff:
             raise InvalidInput("Choose a member of staff.", "assignee")
         if assignee.organisation_id != case.organisation_id:
             raise InvalidInput("Choose a member of your own organisation's staff.", "assignee")

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from haven.accounts.access import staff_required
 from haven.audit.services import Actor, client_ip, record
 from haven.cases import overdue, page, services
 from haven.cases.access import access_case, cases_for, staff_page
@@ -154,7 +155,7 @@ def open_from_contact(request, contact_ref: str):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_page
+@staff_required
 def open_from_report(request, reference: str):
     report = access_report(request.user, reference)
     return _open_from(
@@ -213,6 +214,10 @@ def _open_from(request, *, kind: str, found, existing, open_new, link):
         except Http404:
             form.add_error("case_ref", "No case you can open has that reference.")
         else:
+            if not request.user.is_helpline_staff:
+                # A hotline analyst hands a report to the helpline: the case is the
+                # helpline's to work, so the analyst goes back to the report.
+                return redirect("triage:detail", found.reference)
             return redirect("cases:detail", case_ref=case.reference)
     return render(
         request,

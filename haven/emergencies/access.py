@@ -21,7 +21,7 @@ from haven.network.access import partner_of
 
 
 def _is_staff(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_org_staff
+    return user is not None and user.is_authenticated and user.is_any_staff
 
 
 def staff_page(view):

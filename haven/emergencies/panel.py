@@ -33,5 +33,5 @@ def context(report, user, request=None) -> dict:
             for emergency in raised
         ],
         "form": EmergencyForm(organisation=report.organisation, prefix="emergency"),
-        "can_act": user.is_org_staff and user.organisation_id == report.organisation_id,
+        "can_act": user.is_any_staff and user.organisation_id == report.organisation_id,
     }

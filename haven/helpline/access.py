@@ -15,7 +15,7 @@ from haven.helpline.models import Contact
 
 
 def is_helpline_staff(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_org_staff
+    return user is not None and user.is_authenticated and user.is_helpline_staff
 
 
 def contacts_for(user) -> QuerySet[Contact]:

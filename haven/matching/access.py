@@ -9,6 +9,8 @@ from haven.matching.models import BankEntry, BankImport, HashBank, Match
 def banks_for(user):
     if user is None or not user.is_authenticated or user.organisation_id is None:
         return HashBank.objects.none()
+    if not (user.is_org_staff or user.is_partner):
+        return HashBank.objects.none()  # helpline staff and partner organisations: none
     return HashBank.objects.filter(organisation_id=user.organisation_id)
 
 
@@ -31,7 +33,7 @@ def access_entry(user, entry_id: int, bank: HashBank | None = None) -> BankEntry
 
 
 def access_match(user, match_id: int) -> Match:
-    if user.is_partner:
+    if not user.is_org_staff:
         raise Http404("No such match")
     match = (
         Match.objects.filter(pk=match_id, item__report__organisation_id=user.organisation_id)

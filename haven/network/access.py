@@ -25,7 +25,7 @@ from haven.network.models import (
 
 
 def _is_staff(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_org_staff
+    return user is not None and user.is_authenticated and user.is_helpline_staff
 
 
 # --- Who may open the pages -------------------------------------------------------------

@@ -10,8 +10,9 @@ def reports_for(user):
     if user is None or not user.is_authenticated or user.organisation_id is None:
         return Report.objects.none()
     reports = Report.objects.filter(organisation_id=user.organisation_id)
-    if user.is_partner:
-        # A partner service sees only what it submitted itself.
+    if not user.is_org_staff:
+        # A partner service sees only what it submitted itself; counsellors and partner
+        # organisations' staff, who submit none, see none.
         reports = reports.filter(submitted_by=user)
     return reports
 
@@ -24,7 +25,7 @@ def access_report(user, reference: str) -> Report:
 
 
 def access_media(user, item_id: int) -> MediaItem:
-    if user.is_partner:
+    if not user.is_org_staff:
         raise Http404("No such item")
     item = (
         MediaItem.objects.filter(pk=item_id, report__organisation_id=user.organisation_id)

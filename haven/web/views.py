@@ -11,6 +11,8 @@ def home(request):
         return redirect("reports:report")
     if user.is_responder:
         return redirect("network:portal")
+    if user.is_helpline_staff and not user.is_org_staff:
+        return redirect("helpline:home")
     # Partner services have no queue: their page is their API tokens.
     return redirect("triage:queue" if user.is_org_staff else "accounts:tokens")
 

@@ -167,11 +167,15 @@ def test_opening_from_a_report_through_the_report_page_panel(client, organisatio
     assert "Helpline cases" in panel and "in no helpline case" in panel
 
     url = reverse("cases:open_from_report", args=[report.reference])
-    assert page.post(url, {"case-choice": "new"}).status_code == 302
+    # The analyst hands the report to the helpline and goes back to the report: the case
+    # is the helpline's to work, and a hotline analyst does not read helpline cases.
+    response = page.post(url, {"case-choice": "new"})
+    assert response.url == reverse("triage:detail", args=[report.reference])
     case = Case.objects.get()
+    assert page.get(reverse("cases:detail", args=[case.reference])).status_code == 404
     assert list(case.reports.all()) == [report] and case.risk_level == "high"
     panel = page.get(reverse("triage:detail", args=[report.reference])).content.decode()
-    assert case.reference in panel
+    assert case.reference not in panel and "in 1 case you cannot open" in panel
 
 
 def test_opening_from_an_emergency(chris, organisation, counsellor, network):
