@@ -43,10 +43,11 @@ def contact_key(organisation_id: int, handle: str) -> str:
 
 
 def mask(text: str) -> str:
-    """What a screen shows before someone reveals it: the first letter of each word."""
+    """What a screen shows before someone reveals it: the first character and a fixed
+    run of dots, so neither the length nor the number of words gives anything away."""
     if not text:
         return ""
-    return " ".join(word[0] + "•" * min(len(word) - 1, 4) for word in text.split())
+    return text.strip()[:1] + "•" * 7
 
 
 def mask_number(text: str) -> str:

@@ -79,6 +79,9 @@ def _web_command(options) -> list[str]:
         "--workers", str(options["web_workers"]),
         # ASGI: pages and the API as before, plus the web chat's WebSockets.
         "--worker-class", "haven.web.worker.HavenWorker",
+        # Open chats and long polls end within this on Ctrl+C, before `haven run` gives
+        # up waiting and kills what is left.
+        "--graceful-timeout", "5",
         "--log-level", "warning",
     ]  # fmt: skip
     if options["access_log"]:
