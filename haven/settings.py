@@ -6,8 +6,10 @@ Set HAVEN_MODE=production and Haven refuses to start without its secrets.
 
 import base64
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
@@ -18,6 +20,7 @@ from haven.fetching.policy import validate_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
+
 
 HAVEN_MODE = env_str("HAVEN_MODE", "development")
 PRODUCTION = HAVEN_MODE == "production"
@@ -331,8 +334,40 @@ TAKEDOWN_SCHEDULER_SECONDS = env_float("HAVEN_TAKEDOWN_SCHEDULER_SECONDS", 60.0)
 # Allow plain-http notice APIs (the Bearer token then travels in clear): tests and
 # closed networks only.
 TAKEDOWN_API_ALLOW_HTTP = env_bool("HAVEN_TAKEDOWN_API_ALLOW_HTTP", False)
-# Where referral acknowledgement links point (https://haven.example.org).
+
+
+def _is_this_machine(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+# Haven's public address (https://haven.example.org): the start of every link sent out
+# (referral acknowledgements, notice answers, responders' emergency links) and the
+# address SMS providers sign their webhook calls with.
 PUBLIC_BASE_URL = env_str("HAVEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+if PRODUCTION:
+    # Links to this machine would reach nobody, and Twilio's signatures would never match.
+    _public = urlsplit(PUBLIC_BASE_URL.strip())
+    _host = (_public.hostname or "").lower()
+    if not os.environ.get("HAVEN_PUBLIC_BASE_URL", "").strip():
+        raise ImproperlyConfigured(
+            "Production mode needs HAVEN_PUBLIC_BASE_URL: Haven's public https address, "
+            "such as https://haven.example.org (the start of links in alerts and notices)"
+        )
+    if _public.scheme != "https" or not _host:
+        raise ImproperlyConfigured(
+            "HAVEN_PUBLIC_BASE_URL must be an https address such as https://haven.example.org"
+        )
+    if _is_this_machine(_host):
+        raise ImproperlyConfigured(
+            "HAVEN_PUBLIC_BASE_URL must be Haven's public address, not this machine's "
+            f"loopback ({_host}): links in alerts and notices would reach nobody"
+        )
 
 # Referrals to partners (haven.routing): chase unacknowledged ones every N hours, at
 # most M times; partner Havens are reached over https only unless plain http is allowed.
@@ -364,6 +399,14 @@ HELPLINE_SCHEDULER_SECONDS = env_float("HAVEN_HELPLINE_SCHEDULER_SECONDS", 30.0)
 # this long after it was sent at most.
 EMERGENCY_LINK_GRACE_MINUTES = env_int("HAVEN_EMERGENCY_LINK_GRACE_MINUTES", 120)
 EMERGENCY_LINK_MAX_HOURS = env_int("HAVEN_EMERGENCY_LINK_MAX_HOURS", 48)
+# Flood guards on the public report form's "a child is in danger right now". From one
+# sender (a keyed hash of the address, never the address), at most this many an hour
+# open an emergency; more are kept as reports at the top of the hotline's queue.
+PUBLIC_DANGER_REPORTS_PER_HOUR = env_int("HAVEN_PUBLIC_DANGER_REPORTS_PER_HOUR", 3)
+# Per organisation, at most this many emergencies an hour from the public form alert
+# responders at once; beyond it they open "needs confirmation": supervisors are alerted
+# and a member of staff confirms before any responder is (0: always confirm first).
+PUBLIC_EMERGENCIES_PER_HOUR = env_int("HAVEN_PUBLIC_EMERGENCIES_PER_HOUR", 10)
 
 # NCMEC's CyberTipline reporting API (haven.cybertip): the operator's endpoint and
 # credentials. Empty: CyberTipline XML can be built and downloaded but not sent.

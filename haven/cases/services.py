@@ -35,6 +35,7 @@ from haven.cases.models import (
     StageRecord,
 )
 from haven.helpline import identity, taxonomy
+from haven.helpline.access import contacts_for
 from haven.helpline.models import Contact, Gender, RiskLevel
 from haven.reports.models import Category, Report
 from haven.reports.references import _ALPHABET
@@ -47,6 +48,7 @@ __all__ = [
     "advance_from",
     "assign",
     "close",
+    "emergency_contact_for",
     "link_contact",
     "link_emergency",
     "link_report",
@@ -115,10 +117,14 @@ def open_case(
     and risk level; from an emergency its district, contact and report, and the highest
     risk; a hotline report about a child in danger makes the risk high. Each record given
     is linked to the case. `assign_to` assigns it at once (registration then ends).
+
+    An emergency's contact is linked only when the actor could already open that
+    contact (`emergency_contact_for`): linking it would otherwise hand them a counsellor's
+    record through the case.
     """
     actor = as_actor(actor)
     if emergency is not None:
-        contact = contact or emergency.contact
+        contact = contact or emergency_contact_for(actor, emergency)
         report = report or emergency.report
     _check_same_organisation(organisation, contact, report, emergency)
     if risk_level is not None and risk_level not in RISK_ORDER:
@@ -175,6 +181,17 @@ def open_case(
         if assign_to is not None:
             case = assign(actor, case, assign_to)
     return case
+
+
+def emergency_contact_for(actor, emergency) -> Contact | None:
+    """The emergency's contact, if the actor may take it into a case: supervisors (and
+    the system) always; anyone else only a contact they can already open."""
+    if emergency.contact_id is None:
+        return None
+    user = as_actor(actor).user
+    if user is not None and not contacts_for(user).filter(pk=emergency.contact_id).exists():
+        return None
+    return emergency.contact
 
 
 def _check_same_organisation(organisation, *records) -> None:

@@ -170,10 +170,22 @@ def open_from_report(request, reference: str):
     )
 
 
+# The emergency's contact is a counsellor's record: only someone who may open it takes it
+# into a case (services.emergency_contact_for).
+CONTACT_WITHHELD = (
+    "The emergency's helpline contact was not added to the case, because it is not one "
+    "you can open. A supervisor can link it from the case page."
+)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_page
 def open_from_emergency(request, emergency_ref: str):
     emergency = access_emergency(request.user, emergency_ref)
+    withheld = (
+        emergency.contact_id is not None
+        and services.emergency_contact_for(request.user, emergency) is None
+    )
     return _open_from(
         request,
         kind="emergency",
@@ -183,12 +195,14 @@ def open_from_emergency(request, emergency_ref: str):
             actor, request.user.organisation, emergency=emergency, assign_to=take
         ),
         link=lambda actor, case: services.link_emergency(actor, case, emergency),
+        caveat=CONTACT_WITHHELD if withheld else "",
     )
 
 
-def _open_from(request, *, kind: str, found, existing, open_new, link):
+def _open_from(request, *, kind: str, found, existing, open_new, link, caveat: str = ""):
     """The confirm page (GET) and its answer (POST): a new case for the record, or the
-    record added to an existing case the user may open."""
+    record added to an existing case the user may open. `caveat` says what a new case
+    will leave out."""
     form = OpenCaseForm(request.POST or None, prefix="case")
     if existing is not None and existing.organisation_id == request.user.organisation_id:
         # Already in a case: nothing to open. Say which (if the user may see it).
@@ -206,6 +220,8 @@ def _open_from(request, *, kind: str, found, existing, open_new, link):
                 take = request.user if form.cleaned_data["take"] else None
                 case = open_new(actor, take)
                 messages.success(request, f"Case {case.reference} opened.")
+                if caveat:
+                    messages.warning(request, caveat)
             else:
                 case = link(actor, access_case(request.user, form.cleaned_data["case_ref"]))
                 messages.success(request, f"Added to case {case.reference}.")
@@ -228,6 +244,7 @@ def _open_from(request, *, kind: str, found, existing, open_new, link):
             "form": form,
             "errors": error_links(form, "form-open"),
             "action": request.path,
+            "caveat": caveat,
         },
         status=400 if form.errors else 200,
     )

@@ -258,13 +258,21 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _still_in_network(responder) -> bool:
+    if responder is None or not responder.active or not responder.partner.active:
+        return False
+    return responder.user is None or responder.user.is_active
+
+
 def link_for(token: str) -> str:
     return config.public_base_url() + reverse("emergencies:respond", args=[token])
 
 
 def for_token(token: str) -> Alert | None:
     """The responder alert this link was sent in, while the link is still good: not past
-    its maximum age, and not past the grace period after the emergency closed."""
+    its maximum age, not past the grace period after the emergency closed, and only
+    while the responder, their partner (and their login, if they have one) are active:
+    someone taken off the network loses their links with it."""
     if not token or len(token) > 100:
         return None
     alert = (
@@ -274,11 +282,12 @@ def for_token(token: str) -> Alert | None:
             "emergency__responder",
             "emergency__partner",
             "responder__partner",
+            "responder__user",
         )
         .filter(token_digest=digest(token), role=AlertRole.RESPONDER)
         .first()
     )
-    if alert is None or alert.responder is None:
+    if alert is None or not _still_in_network(alert.responder):
         return None
     now = timezone.now()
     if alert.created_at + config.link_max_age() < now:

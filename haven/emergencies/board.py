@@ -13,6 +13,7 @@ from haven.emergencies.timeline import minutes_between
 
 RECENT = timedelta(hours=24)
 RECENT_MAX = 20
+HELD_LABEL = "Needs confirmation: supervisors only"
 
 
 def open_rows(emergencies, now=None) -> list[dict]:
@@ -30,12 +31,13 @@ def open_row(emergency: Emergency, now) -> dict:
     arrived = emergency.arrived_at is not None
     overdue = not arrived and seconds_left < 0
     unassigned = emergency.status == EmergencyStatus.UNASSIGNED
+    held = emergency.needs_confirmation
     return {
         "emergency": emergency,
         "reference": emergency.reference,
         "url": reverse("emergencies:detail", args=[emergency.reference]),
         "status": emergency.status,
-        "status_label": str(emergency.get_status_display()),
+        "status_label": HELD_LABEL if held else str(emergency.get_status_display()),
         "district": str(emergency.district) if emergency.district else "",
         "partner": emergency.partner.name if emergency.partner else "",
         "responder": emergency.responder.name if emergency.responder else "",
@@ -51,7 +53,9 @@ def open_row(emergency: Emergency, now) -> dict:
         ),
         "overdue": overdue,
         "unassigned": unassigned,
-        "red": overdue or unassigned,
+        "held": held,
+        "from_public": emergency.from_public_form,
+        "red": overdue or unassigned or held,
     }
 
 
@@ -120,6 +124,8 @@ _JSON_KEYS = (
     "arrived_minutes",
     "overdue",
     "unassigned",
+    "held",
+    "from_public",
     "red",
 )
 

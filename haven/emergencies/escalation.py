@@ -6,7 +6,8 @@ responder on call has been alerted, the supervisors are alerted again every
 `realert_minutes` until someone acknowledges, a supervisor assigns someone, or the
 emergency closes: a responder who never answers holds nothing up. An UNASSIGNED
 emergency is looked at again each time too, so a responder whose shift has just begun
-is alerted.
+is alerted. An emergency from the public form that needs confirming alerts the
+supervisors only, every `realert_minutes`, until a member of staff confirms it.
 
 Each step is claimed with one conditional UPDATE on (escalation_level,
 next_escalation_at), as the job system claims a lease: two schedulers running at the
@@ -21,7 +22,13 @@ from django.utils import timezone
 from haven.audit.services import Actor, record
 from haven.emergencies import alerts, config, people, timeline
 from haven.emergencies.models import Emergency, EmergencyStatus
-from haven.emergencies.services import OPEN, WAITING, nobody_reason, note_target_missed
+from haven.emergencies.services import (
+    OPEN,
+    WAITING,
+    held_reason,
+    nobody_reason,
+    note_target_missed,
+)
 
 BATCH = 200
 
@@ -49,7 +56,8 @@ def _escalate(pk: int, level: int, due_at, now) -> bool:
             return False  # acknowledged meanwhile, or another worker took this step
         emergency = Emergency.objects.select_related("organisation", "district").get(pk=pk)
         times = config.times(emergency.organisation)
-        responder = _next_responder(emergency, now)
+        # A held emergency alerts no responder until staff confirm it: supervisors only.
+        responder = None if emergency.needs_confirmation else _next_responder(emergency, now)
         if responder is not None:
             emergency.status = EmergencyStatus.ALERTING
             emergency.partner = emergency.partner or responder.partner
@@ -94,6 +102,8 @@ def _next_responder(emergency: Emergency, now):
 
 
 def _still_nobody(emergency: Emergency, now) -> str:
+    if emergency.needs_confirmation:
+        return "still not confirmed: " + held_reason()
     if emergency.status == EmergencyStatus.UNASSIGNED:
         return nobody_reason(emergency)
     minutes = round((now - emergency.opened_at).total_seconds() / 60)

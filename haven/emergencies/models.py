@@ -93,6 +93,19 @@ class Emergency(models.Model):
     # Set once, when the target passed with no responder with the child: the scheduler
     # claims it with a conditional UPDATE, so the timeline says "target missed" once.
     target_missed_at = models.DateTimeField(null=True, blank=True)
+    # Opened by an anonymous reporter on the public form (the board says so).
+    from_public_form = models.BooleanField(default=False)
+    # Opened from the public form beyond the organisation's hourly limit: only the
+    # supervisors are alerted until a member of staff confirms it (then responders are).
+    needs_confirmation = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     anonymised_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,7 @@ responder acts (through their link or their login), and is None when staff act.
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from haven.emergencies import alerts, config, people, timeline
 from haven.emergencies.models import Alert, Emergency, EmergencyStatus, Outcome
 from haven.helpline.identity import seal, unseal
 from haven.network.models import ServicePartner
+from haven.reports.models import Source
 from haven.triage.actions import InvalidInput, InvalidTransition
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "arrive",
     "assign",
     "close",
+    "confirm",
     "open_emergency",
     "responder_viewed",
     "reveal",
@@ -66,14 +69,21 @@ def open_emergency(
     case=None,
 ) -> Emergency:
     """Open an emergency and alert the first responder on call for the district, or the
-    supervisors when there is none. `actor` is an audit Actor (or a User)."""
+    supervisors when there is none. `actor` is an audit Actor (or a User).
+
+    One from the public form (an anonymous reporter) beyond the organisation's hourly
+    limit opens "needs confirmation": only the supervisors are alerted until a member of
+    staff confirms it (`confirm`), so that a flood of false reports cannot send
+    responders running."""
     actor = _as_actor(actor)
     if district is not None and district.organisation_id != organisation.pk:
         district = None  # never another organisation's district; supervisors will place it
     location, situation = (location or "").strip()[:LOCATION_MAX], (situation or "").strip()
     now = timezone.now()
     times = config.times(organisation)
+    from_public = actor.user is None and report is not None and report.source == Source.PUBLIC
     with transaction.atomic():
+        held = from_public and _over_public_limit(organisation, now)
         emergency = Emergency.objects.create(
             organisation=organisation,
             reference=new_reference(),
@@ -87,6 +97,8 @@ def open_emergency(
             opened_by=actor.user,
             opened_at=now,
             target_at=now + timedelta(minutes=times.emergency_target_minutes),
+            from_public_form=from_public,
+            needs_confirmation=held,
         )
         via = _opened_via(actor, contact, report, case)
         timeline.add(emergency, "opened", actor.label, at=now, via=via)
@@ -100,13 +112,41 @@ def open_emergency(
             district=district.name if district else "",
             contact=contact.reference if contact else "",
             report=report.reference if report else "",
+            needs_confirmation=held,
         )
-        responders = people.on_call(district, now)
-        if responders:
-            _alert(emergency, responders[0], now, times)
+        if held:
+            _hold(emergency, now, times)
         else:
-            _unassigned(emergency, now, times, nobody_reason(emergency))
+            _alert_first(emergency, now, times)
     return emergency
+
+
+def _alert_first(emergency: Emergency, now, times) -> None:
+    responders = people.on_call(emergency.district, now)
+    if responders:
+        _alert(emergency, responders[0], now, times)
+    else:
+        _unassigned(emergency, now, times, nobody_reason(emergency))
+
+
+def public_limit() -> int:
+    """Emergencies an organisation opens from the public form in an hour before the next
+    ones need confirming (settings.PUBLIC_EMERGENCIES_PER_HOUR)."""
+    return int(settings.PUBLIC_EMERGENCIES_PER_HOUR)
+
+
+def _over_public_limit(organisation, now) -> bool:
+    opened = Emergency.objects.filter(
+        organisation=organisation, from_public_form=True, opened_at__gt=now - timedelta(hours=1)
+    ).count()
+    return opened >= public_limit()
+
+
+def held_reason() -> str:
+    return (
+        f"opened from the public form beyond the limit of {public_limit()} an hour: "
+        "confirm it on its page before any responder is alerted"
+    )
 
 
 def _opened_via(actor: Actor, contact, report, case) -> str:
@@ -131,6 +171,51 @@ def _unassigned(emergency: Emergency, now, times, reason: str) -> None:
     emergency.save(update_fields=["status", "next_escalation_at", "updated_at"])
     timeline.add(emergency, "unassigned", at=now, reason=reason)
     alerts.alert_supervisors(emergency, emergency.escalation_level, now, reason)
+
+
+def _hold(emergency: Emergency, now, times) -> None:
+    """No responder yet: the supervisors are alerted, and re-alerted on the escalation
+    clock, until someone confirms (or closes) it."""
+    emergency.status = EmergencyStatus.UNASSIGNED
+    emergency.next_escalation_at = now + timedelta(minutes=times.realert_minutes)
+    emergency.save(update_fields=["status", "next_escalation_at", "updated_at"])
+    reason = held_reason()
+    timeline.add(emergency, "held", at=now, reason=reason)
+    alerts.alert_supervisors(emergency, emergency.escalation_level, now, reason)
+
+
+def confirm(emergency: Emergency, *, actor) -> Emergency:
+    """A member of staff judged a held public emergency real: alert the responders on
+    call now, as opening would have (or the supervisors, when nobody is on call)."""
+    actor = _as_actor(actor)
+    now = timezone.now()
+    times = config.times(emergency.organisation)
+    with transaction.atomic():
+        emergency = _locked(emergency)
+        if emergency.status == EmergencyStatus.CLOSED:
+            raise InvalidTransition("This emergency is closed.")
+        if not emergency.needs_confirmation:
+            raise InvalidTransition("This emergency does not need confirming.")
+        _mark_confirmed(emergency, actor, now, via="confirm")
+        _alert_first(emergency, now, times)
+    return emergency
+
+
+def _mark_confirmed(emergency: Emergency, actor: Actor, now, via: str) -> None:
+    emergency.needs_confirmation = False
+    emergency.confirmed_at, emergency.confirmed_by = now, actor.user
+    emergency.save(
+        update_fields=["needs_confirmation", "confirmed_at", "confirmed_by", "updated_at"]
+    )
+    timeline.add(emergency, "confirmed", actor.label, at=now, via=via)
+    record(
+        actor,
+        "emergency.confirmed",
+        emergency,
+        organisation_id=emergency.organisation_id,
+        reference=emergency.reference,
+        via=via,
+    )
 
 
 def nobody_reason(emergency: Emergency) -> str:
@@ -363,6 +448,9 @@ def assign(emergency: Emergency, responder, *, actor, confirmed: bool = False) -
             raise InvalidTransition("This emergency is closed.")
         if emergency.status == EmergencyStatus.ARRIVED:
             raise InvalidTransition("A responder is already with the child.")
+        if emergency.needs_confirmation:
+            # Sending someone is the surest confirmation there is.
+            _mark_confirmed(emergency, actor, now, via="assign")
         emergency.partner = responder.partner
         if confirmed:
             emergency.status, emergency.responder = EmergencyStatus.ACKNOWLEDGED, responder

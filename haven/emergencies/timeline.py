@@ -15,6 +15,8 @@ SYSTEM = "Haven"
 LABELS = {
     "opened": _("Emergency opened"),
     "unassigned": _("No responder on call: supervisors alerted"),
+    "held": _("From the public form, needs confirmation: supervisors alerted"),
+    "confirmed": _("Confirmed by staff: responders may be alerted"),
     "alert_sent": _("Alert sent"),
     "alert_failed": _("Alert could not be sent"),
     "supervisors_alerted": _("Supervisors alerted"),

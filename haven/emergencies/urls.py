@@ -18,6 +18,7 @@ urlpatterns = [
     path("partner/<str:emergency_ref>/", responding.partner_detail, name="partner_detail"),
     path("<str:emergency_ref>/", views.detail, name="detail"),
     path("<str:emergency_ref>/reveal/", views.reveal, name="reveal"),
+    path("<str:emergency_ref>/confirm/", views.confirm, name="confirm"),
     path("<str:emergency_ref>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<str:emergency_ref>/arrived/", views.arrived, name="arrived"),
     path("<str:emergency_ref>/assign/", views.assign, name="assign"),

@@ -76,6 +76,7 @@ def new(request):
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache  # the form holds the child's location, unmasked
 @staff_page
 def open_from_contact(request, contact_ref: str):
     contact = access_contact(request.user, contact_ref)
@@ -123,18 +124,18 @@ def open_from_report(request, reference: str):
     )
 
 
-def _opened(request, emergency: Emergency):
+def _opened(request, emergency: Emergency, verb: str = "opened"):
     if emergency.status == EmergencyStatus.UNASSIGNED:
         messages.error(
             request,
-            f"Emergency {emergency.reference} opened, but no responder could be alerted "
+            f"Emergency {emergency.reference} {verb}, but no responder could be alerted "
             f"({services.nobody_reason(emergency)}). Supervisors have been alerted: "
             "assign a responder below.",
         )
     else:
         messages.success(
             request,
-            f"Emergency {emergency.reference} opened: alerting "
+            f"Emergency {emergency.reference} {verb}: alerting "
             f"{emergency.partner.name if emergency.partner else 'the responder on call'}.",
         )
     return redirect("emergencies:detail", emergency_ref=emergency.reference)
@@ -192,6 +193,19 @@ def acknowledge(request, emergency_ref: str):
             messages.success(request, f"Recorded: {responder.name} is going.")
             return redirect("emergencies:detail", emergency_ref=emergency.reference)
     return _detail(request, emergency, ack_form=form)
+
+
+@require_POST
+@staff_page
+def confirm(request, emergency_ref: str):
+    emergency = access_emergency(request.user, emergency_ref)
+    try:
+        emergency = services.confirm(emergency, actor=_actor(request))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        return _opened(request, emergency, verb="confirmed")
+    return redirect("emergencies:detail", emergency_ref=emergency.reference)
 
 
 @require_POST
@@ -272,6 +286,7 @@ def _detail(request, emergency: Emergency, *, revealed=None, **bound):
         "timeline": timeline.rows(emergency),
         "alerts": emergency.alerts.select_related("responder__partner", "user", "outbound_message"),
         "errors": [link for form in refused for link in error_links(form, "emergency-actions")],
+        "public_limit": services.public_limit(),
         **forms,
     }
     return render(request, "emergencies/detail.html", context, status=400 if refused else 200)

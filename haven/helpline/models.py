@@ -134,6 +134,9 @@ class Contact(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
     )
+    # Never completed by a counsellor: completed by retention once nobody had changed it
+    # for the retention period (haven.helpline.retention), then anonymised.
+    abandoned = models.BooleanField(default=False)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,6 +7,11 @@ that keeps children's details to anonymise what closed before it: the chat, the
 emergencies, the cases, and the contacts here. What is cleared is everything that could
 identify a child or tell their story; what is kept is what the statistics count.
 Running it again changes nothing: anonymised rows are not picked up twice.
+
+Records nobody finished are not kept for ever either: a contact still open (a draft)
+that nobody has changed for the retention period is completed as an abandoned draft
+and anonymised with the rest (`complete_abandoned`); the other apps do the same for
+emergencies never closed and messages never sent.
 """
 
 import importlib
@@ -15,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from haven.accounts.models import Organisation
@@ -63,6 +68,7 @@ def _anonymise_organisation(organisation, cutoff, now, parts: dict[str, Part]) -
             log.exception("Anonymising %s of organisation %s failed", name, organisation.pk)
             failed.append(name)
     with transaction.atomic():
+        counts["abandoned_contacts"] = complete_abandoned(organisation, cutoff)
         counts["contacts"] = anonymise_contacts(organisation, cutoff, now)
         if any(counts.values()) or failed:
             record(
@@ -94,6 +100,20 @@ def _parts() -> dict[str, Part]:
             continue
         found[name] = anonymise
     return found
+
+
+def complete_abandoned(organisation, cutoff: datetime) -> int:
+    """Complete, as abandoned drafts, the open contacts nobody has changed since before
+    `cutoff` (a counsellor started one and never finished it), unless a case that is still
+    open holds them. They end when they were last changed, so `anonymise_contacts`
+    anonymises them in the same run."""
+    due = Contact.objects.filter(
+        organisation=organisation,
+        status=ContactStatus.OPEN,
+        updated_at__lt=cutoff,
+        anonymised_at=None,
+    ).filter(Q(case=None) | Q(case__stage=Stage.CLOSED))
+    return due.update(status=ContactStatus.COMPLETED, abandoned=True, ended_at=F("updated_at"))
 
 
 def anonymise_contacts(organisation, cutoff: datetime, now: datetime | None = None) -> int:

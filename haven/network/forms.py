@@ -2,6 +2,7 @@
 that make the changes (districts, partners, directory, responders, rota)."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -16,7 +17,7 @@ from haven.network.models import (
     ServicePartner,
     ServiceType,
 )
-from haven.network.rota import MAX_POSITION, MAX_WEEKS
+from haven.network.rota import FIRST_YEAR, LAST_YEAR, MAX_POSITION, MAX_WEEKS, within_years
 
 ANY = [("", _("Any"))]
 EMAIL_EXAMPLE = _("Enter an e-mail address such as desk@example.org.")
@@ -382,6 +383,16 @@ class _RotaForm(forms.Form):
         assert isinstance(responder, forms.ModelChoiceField)
         responder.queryset = partner.responders.filter(active=True).order_by("name")
 
+    def _within_years(self, name: str) -> None:
+        value = self.cleaned_data.get(name)
+        day = value.date() if isinstance(value, datetime) else value
+        if day is not None and not within_years(day):
+            self.add_error(
+                name,
+                _("Choose a date between %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+
 
 class ShiftForm(_RotaForm):
     starts_at = forms.DateTimeField(
@@ -404,6 +415,8 @@ class ShiftForm(_RotaForm):
 
     def clean(self):
         data = super().clean()
+        self._within_years("starts_at")
+        self._within_years("ends_at")
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The shift must end after it starts."))
@@ -468,6 +481,7 @@ class WeeklyForm(_RotaForm):
 
     def clean(self):
         data = super().clean()
+        self._within_years("first_day")
         if data.get("start_time") is not None and data.get("start_time") == data.get("end_time"):
             self.add_error("end_time", _("The shift must end at another time than it starts."))
         return data

@@ -28,6 +28,9 @@ MAX_SHIFT = timedelta(days=14)
 MAX_WEEKS = 52
 MAX_POSITION = 9
 GAP_HORIZON = timedelta(days=7)
+# The years a rota may show or hold: far enough either way for any real rota, and far
+# from the ends of the calendar, where a week before or after cannot be counted.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 # --- Who is on call ---------------------------------------------------------------------
@@ -329,6 +332,11 @@ class Day:
 
 def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def within_years(day: date) -> bool:
+    """Whether a day is one a rota may show or hold (FIRST_YEAR to LAST_YEAR)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def week(partner: ServicePartner, monday: date) -> list[Day]:

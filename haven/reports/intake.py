@@ -35,6 +35,7 @@ from haven.reports.models import (
     ReportUrl,
     Source,
     Status,
+    Urgency,
 )
 from haven.reports.references import new_pin, new_reference, pin_digest
 from haven.triage import deadlines
@@ -63,6 +64,10 @@ class DangerNow:
     location: str = ""
     district_id: int | None = None  # one of the organisation's districts
     district_name: str = ""  # as typed, when the organisation lists no districts
+    # Too many reports of a child in danger came from the same sender this hour
+    # (haven.reports.throttle): no emergency is opened. The report keeps where the
+    # child is and goes to the top of the hotline's queue, for a person to judge.
+    throttled: bool = False
 
 
 @dataclass
@@ -123,6 +128,14 @@ def submit_report(
                 files=len(files),
                 rejected=[r.code for r in rejected],
             )
+            if data.danger is not None and data.danger.throttled:
+                record(
+                    actor,
+                    "report.emergency_throttled",
+                    report,
+                    organisation_id=organisation.pk,
+                    reference=report.reference,
+                )
             _seen_before(report, urls, hash_sets, items)
             if report.category == Category.DANGER_NOW:
                 enqueue("triage.alert_danger_now", report_id=report.pk)
@@ -135,7 +148,7 @@ def submit_report(
         _discard_staged(files)
         raise
     submission = Submission(report, pin, rejected, items)
-    if data.danger is not None:
+    if data.danger is not None and not data.danger.throttled:
         submission.emergency = _open_emergency(organisation, report, data.danger, actor)
     return submission
 
@@ -171,12 +184,19 @@ def _open_emergency(organisation, report: Report, danger: DangerNow, actor: Acto
 def _create_report(organisation, source, data: ReportInput, submitted_by, now, due):
     reference, pin = new_reference(), new_pin()
     contact = data.contact.strip()
+    description, urgency = data.description.strip(), deadlines.urgency_for(data.category)
+    if data.danger is not None and data.danger.throttled:
+        description = "\n\n".join(
+            filter(None, [description, _where_held(organisation, data.danger)])
+        )
+        urgency = Urgency.DANGER_NOW
+        due = min(due, deadlines.due_at(organisation.pk, Category.DANGER_NOW, now))
     report = Report.objects.create(
         organisation=organisation,
         reference=reference,
         pin_digest=pin_digest(reference, pin) if source == Source.PUBLIC else "",
         category=data.category,
-        description=data.description.strip(),
+        description=description,
         platform=data.platform.strip()[:200],
         age_band=data.age_band,
         contact_sealed=sealing.seal(contact.encode()).decode() if contact else "",
@@ -187,10 +207,28 @@ def _create_report(organisation, source, data: ReportInput, submitted_by, now, d
         source=source,
         submitted_by=submitted_by,
         external_id=data.external_id[:200],
-        urgency=deadlines.urgency_for(data.category),
+        urgency=urgency,
         due_at=due,
     )
     return report, pin
+
+
+def _where_held(organisation, danger: DangerNow) -> str:
+    """Where the child is, kept in the report when no emergency could be opened for it,
+    so that nothing the reporter said is lost and an analyst can open one by hand."""
+    district = danger.district_name.strip()
+    if danger.district_id is not None:
+        found = District.objects.filter(organisation=organisation, pk=danger.district_id).first()
+        district = found.name if found is not None else district
+    lines = [
+        "[Haven] The reporter said a child is in danger now. No emergency was opened: too "
+        "many reports of a child in danger came from the same device this hour. Judge "
+        "this report and raise an emergency from it if the danger is real.",
+        f"Where the child is: {danger.location.strip() or 'not given'}",
+    ]
+    if district:
+        lines.append(f"District: {district}")
+    return "\n".join(lines)
 
 
 def _attach_url(report: Report, url: str) -> ReportUrl:

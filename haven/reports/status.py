@@ -7,12 +7,10 @@ to a wrong PIN never says whether the reference exists.
 """
 
 import enum
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.audit.services import Actor, record
 from haven.reports.models import Report, Status
 from haven.reports.references import normalise_reference, pin_matches
+from haven.reports.throttle import increment, keyed
 
 IP_ATTEMPTS = 20
 IP_WINDOW_MINUTES = 10
@@ -121,30 +120,14 @@ def _count_failure(report: Report) -> StatusCheck:
 
 
 def _unknown_reference(reference: str) -> StatusCheck:
-    failures = _increment(_key("reference", reference), UNKNOWN_REFERENCE_SECONDS)
+    failures = increment(keyed("reference", reference), UNKNOWN_REFERENCE_SECONDS)
     locked = failures >= settings.STATUS_PIN_ATTEMPTS
     return StatusCheck(Outcome.LOCKED if locked else Outcome.WRONG)
 
 
 def _within_address_limit(ip_address: str | None) -> bool:
-    tries = _increment(_key("address", ip_address or "unknown"), IP_WINDOW_SECONDS)
+    tries = increment(keyed("address", ip_address or "unknown"), IP_WINDOW_SECONDS)
     return tries <= IP_ATTEMPTS
-
-
-def _key(kind: str, value: str) -> str:
-    # Hashed so that the cache holds no readable address or reference.
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
-    return f"reports.status.{kind}.{digest}"
-
-
-def _increment(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        # The entry expired between add and incr: this is the first try of a new window.
-        cache.add(key, 1, timeout)
-        return 1
 
 
 def meanings() -> list[tuple[str, str, str]]:

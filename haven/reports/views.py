@@ -1,8 +1,9 @@
 """The public pages: make a report, see its reference and PIN once, check its status.
 
-No sign-in, and no IP address is stored with a report (the status page's throttle keeps
-only a keyed hash of it, for minutes). Pages are never cached, so that the reference and
-PIN are not left in a shared browser's cache.
+No sign-in, and no IP address is stored with a report (the status page's throttle, and
+the one on reports of a child in danger, keep only a keyed hash of it, for an hour or
+two). Pages are never cached, so that the reference and PIN are not left in a shared
+browser's cache.
 """
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from haven.reports.forms import DANGER_HINT_ID, ReportForm, StatusForm, error_li
 from haven.reports.intake import Submission, submit_report
 from haven.reports.models import Category, Source
 from haven.reports.status import IP_WINDOW_MINUTES, Outcome, check_status, meanings
+from haven.reports.throttle import may_open_emergency
 
 # The reference and PIN travel to the confirmation page in the session, never in a URL,
 # and are removed from it the moment they are shown.
@@ -58,9 +60,10 @@ def report(request):
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, districts=districts)
         if form.is_valid():
-            submission = submit_report(
-                organisation, Source.PUBLIC, form.to_input(get_language()), Actor.public()
-            )
+            data = form.to_input(get_language())
+            if data.danger is not None and not may_open_emergency(client_ip(request)):
+                data.danger.throttled = True
+            submission = submit_report(organisation, Source.PUBLIC, data, Actor.public())
             request.session[SENT_KEY] = _remember(submission, form.cleaned_data["in_danger"])
             return redirect("reports:sent")
     else:

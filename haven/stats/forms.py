@@ -10,6 +10,9 @@ DEFAULT_DAYS = 30
 QUICK_DAYS = (7, 30, 90, 365)
 # Long enough for a five-year review, short enough that one request stays cheap.
 MAX_DAYS = 5 * 366
+# Dates asked for must fall in these years: far from the ends of the calendar, where
+# counting a day past the end of the range cannot be done.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class RangeForm(forms.Form):
@@ -33,6 +36,8 @@ class RangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("from"), data.get("to")
+        if any(day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR for day in (start, end)):
+            raise forms.ValidationError(f"Choose dates between {FIRST_YEAR} and {LAST_YEAR}.")
         if not start and not end:
             data["range"] = DateRange.last_days(data.get("days") or self.default_days, self.today)
             return data

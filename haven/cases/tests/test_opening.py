@@ -118,6 +118,19 @@ def test_a_case_from_an_emergency_is_at_immediate_risk_and_links_its_contact_and
     assert list(case.reports.all()) == [report]
 
 
+def test_an_emergencys_contact_is_linked_only_for_someone_who_may_open_it(
+    organisation, counsellor, other_counsellor, network
+):
+    contact = make_contact(organisation, counsellor, child_name=CHILD_NAME)
+    first = make_emergency(organisation, contact=contact, reference="E-22222-22222")
+    case = open_for(other_counsellor, emergency=first, assign_to=other_counsellor)
+    assert Contact.objects.get(pk=contact.pk).case is None and case.child_name_sealed == ""
+    assert AuditEvent.objects.get(action="case.opened").detail["contact"] is None
+
+    second = make_emergency(organisation, contact=contact, reference="E-33333-33333")
+    assert open_for(counsellor, emergency=second) == Contact.objects.get(pk=contact.pk).case
+
+
 def test_a_report_of_a_child_in_danger_opens_a_high_risk_case(organisation, analyst, clock):
     case = open_for(analyst, report=danger_report(organisation))
 

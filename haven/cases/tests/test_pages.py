@@ -188,6 +188,42 @@ def test_opening_from_an_emergency(chris, organisation, counsellor, network):
     assert case.emergencies.get() == emergency
 
 
+def test_opening_a_case_from_an_emergency_does_not_hand_over_another_counsellors_contact(
+    client, organisation, counsellor, other_counsellor, network
+):
+    contact = make_contact(organisation, counsellor, child_name=CHILD_NAME, summary="secret")
+    emergency = make_emergency(organisation, contact=contact, district=network.north)
+    dana = verified_client(client, other_counsellor)
+    contact_url = reverse("helpline:contact", args=[contact.reference])
+    assert dana.get(contact_url).status_code == 404
+    url = reverse("cases:open_from_emergency", args=[emergency.reference])
+    assert "not one you can open" in dana.get(url).content.decode()
+
+    response = dana.post(url, {"case-choice": "new", "case-take": "on"}, follow=True)
+
+    case = Case.objects.get()
+    assert case.assigned_to == other_counsellor and case.emergencies.get() == emergency
+    assert Contact.objects.get(pk=contact.pk).case is None
+    assert case.child_name_sealed == ""
+    assert "A supervisor can link it" in response.content.decode()
+    assert dana.get(contact_url).status_code == 404
+    reveal = reverse("helpline:contact_reveal", args=[contact.reference])
+    assert dana.post(reveal).status_code == 404
+    assert not AuditEvent.objects.filter(action="case.opened", detail__contact=contact.reference)
+
+
+def test_a_supervisor_opening_a_case_from_an_emergency_links_its_contact(
+    client, organisation, counsellor, supervisor, network
+):
+    contact = make_contact(organisation, counsellor)
+    emergency = make_emergency(organisation, contact=contact, district=network.north)
+    page = verified_client(client, supervisor)
+    url = reverse("cases:open_from_emergency", args=[emergency.reference])
+    assert "not one you can open" not in page.get(url).content.decode()
+    assert page.post(url, {"case-choice": "new"}).status_code == 302
+    assert Contact.objects.get(pk=contact.pk).case == Case.objects.get()
+
+
 def test_records_of_another_organisation_cannot_be_linked(
     chris, case, other_organisation, outsider
 ):

@@ -48,6 +48,7 @@ def _pages(emergency, contact, report) -> list[tuple[str, str]]:
     return [
         ("get", reverse("emergencies:detail", args=[ref])),
         ("post", reverse("emergencies:reveal", args=[ref])),
+        ("post", reverse("emergencies:confirm", args=[ref])),
         ("post", reverse("emergencies:acknowledge", args=[ref])),
         ("post", reverse("emergencies:arrived", args=[ref])),
         ("post", reverse("emergencies:assign", args=[ref])),
@@ -151,6 +152,13 @@ def test_a_counsellor_raises_an_emergency_from_a_contact_prefilled_with_where(
     assert emergency.contact == contact and emergency.status == EmergencyStatus.ALERTING
     again = counsellor_client.get(url).content.decode()
     assert "An emergency is already open for this" in again and emergency.reference in again
+
+
+def test_the_form_prefilled_with_a_contacts_location_is_never_cached(counsellor_client, contact):
+    url = reverse("emergencies:open_from_contact", args=[contact.reference])
+    response = counsellor_client.get(url)
+    assert WHERE in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_raising_without_where_is_refused_with_a_clear_error(counsellor_client, contact):

@@ -161,6 +161,33 @@ def test_the_link_expires_after_its_maximum_age_even_while_open(client, asha_lin
     assert client.get(link).status_code == 404
 
 
+def test_a_responder_taken_off_the_network_loses_their_link(client, asha_link, network):
+    _, link = asha_link
+    assert client.get(link).status_code == 200
+    Responder.objects.filter(pk=network.asha.pk).update(active=False)
+    response = client.get(link)
+    assert response.status_code == 404 and "This link does not work" in response.content.decode()
+    assert client.post(link, {"step": "going"}).status_code == 404
+    assert Emergency.objects.get().status == EmergencyStatus.ALERTING
+
+
+def test_a_deactivated_partners_responders_lose_their_links(client, asha_link, network):
+    _, link = asha_link
+    network.safe_hands.active = False
+    network.safe_hands.save()
+    assert client.get(link).status_code == 404
+
+
+def test_a_responder_whose_login_was_deactivated_loses_their_link(
+    client, asha_link, responder_user
+):
+    _, link = asha_link
+    assert client.get(link).status_code == 200
+    responder_user.is_active = False
+    responder_user.save()
+    assert client.get(link).status_code == 404
+
+
 def test_the_link_needs_no_login_and_no_second_factor(client, asha_link, counsellor, settings):
     settings.REQUIRE_TWO_FACTOR = True
     client.force_login(counsellor)  # signed in with a password only

@@ -1,12 +1,13 @@
-"""Anonymising closed emergencies past the retention period."""
+"""Anonymising closed emergencies past the retention period, and closing (then
+anonymising) the ones nobody closed or acted on for that long."""
 
 from datetime import timedelta
 
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor
-from haven.emergencies import services
+from haven.emergencies import escalation, services
 from haven.emergencies.models import Emergency, Outcome
-from haven.emergencies.retention import anonymise_due
+from haven.emergencies.retention import RETENTION_NOTE, anonymise_due
 
 
 def _closed(open_in_north, network, counsellor, clock, note="Grandmother took her in"):
@@ -65,3 +66,37 @@ def test_another_organisations_emergencies_are_not_touched(
     clock.advance(days=3)
     assert anonymise_due(other_organisation, clock.now) == 0
     assert Emergency.objects.get(pk=emergency.pk).anonymised_at is None
+
+
+def test_an_emergency_nobody_closed_or_acted_on_for_the_retention_period_is_closed_and_anonymised(
+    open_in_north, counsellor, clock, organisation, run_jobs
+):
+    forgotten = open_in_north()
+    # The scheduler keeps escalating it: its own steps do not count as anyone acting.
+    for _ in range(3):
+        clock.advance(days=1)
+        with run_jobs():
+            escalation.escalate_due()
+    assert anonymise_due(organisation, clock.now - timedelta(hours=12)) == 1
+
+    forgotten.refresh_from_db()
+    assert forgotten.status == "closed" and forgotten.outcome == Outcome.OTHER
+    assert forgotten.outcome_note == RETENTION_NOTE and forgotten.closed_at == clock.now
+    assert forgotten.location_sealed == "" and forgotten.situation_sealed == ""
+    assert forgotten.anonymised_at == clock.now and forgotten.next_escalation_at is None
+    closed = AuditEvent.objects.get(action="emergency.closed")
+    assert closed.detail["via"] == "retention" and closed.actor is None
+    assert AuditEvent.objects.get(action="emergency.anonymised").detail["closed_by_retention"] == 1
+    assert forgotten.events.get(kind="closed").detail["via"] == "retention"
+
+
+def test_an_open_emergency_someone_acted_on_since_the_cutoff_is_kept_open(
+    open_in_north, network, clock, organisation
+):
+    emergency = open_in_north()
+    clock.advance(days=3)
+    services.acknowledge(emergency, network.asha, actor=Actor(None, "Asha"))
+    clock.advance(days=1)
+    assert anonymise_due(organisation, clock.now - timedelta(days=2)) == 0
+    emergency.refresh_from_db()
+    assert emergency.status == "acknowledged" and emergency.location_sealed != ""

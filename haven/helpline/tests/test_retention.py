@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from haven.audit.models import AuditEvent
+from haven.audit.services import Actor
 from haven.cases.models import Stage
 from haven.helpline import retention, services
 from haven.helpline.models import Contact
@@ -78,10 +79,46 @@ def test_nothing_is_anonymised_before_the_retention_period_ends(counsellor, shor
 
 def test_a_contact_still_in_progress_is_kept(counsellor, short_retention, clock):
     contact = record_contact(counsellor, summary="Still talking")
-    clock.advance(days=400)
+    clock.advance(days=29, hours=23)
     retention.anonymise_due()
     contact.refresh_from_db()
     assert contact.anonymised_at is None and contact.summary == "Still talking"
+    assert contact.status == "open"
+
+
+def test_a_draft_nobody_changed_for_the_retention_period_is_completed_as_abandoned_and_anonymised(
+    counsellor, short_retention, clock
+):
+    contact = record_contact(counsellor, handle=CHILD_NUMBER, summary="Never finished")
+    last_change = Contact.objects.get(pk=contact.pk).updated_at
+    clock.advance(days=30, minutes=1)
+    results = retention.anonymise_due()
+    contact.refresh_from_db()
+    assert contact.status == "completed" and contact.abandoned
+    assert contact.ended_at == last_change
+    assert contact.anonymised_at == clock.now
+    assert contact.summary == "" and contact.contact_detail_sealed == ""
+    assert contact.contact_key == ""
+    assert contact.categories == ["violence.bullying"]  # kept for the statistics
+    assert results[contact.organisation_id]["abandoned_contacts"] == 1
+    event = AuditEvent.objects.get(action="helpline.anonymised")
+    assert event.detail["abandoned_contacts"] == 1 and event.detail["contacts"] == 1
+
+
+def test_a_draft_changed_recently_or_held_by_an_open_case_is_kept(
+    organisation, counsellor, short_retention, clock
+):
+    touched = record_contact(counsellor, summary="Started long ago")
+    in_case = record_contact(counsellor, summary="In an open case")
+    Contact.objects.filter(pk=in_case.pk).update(case=open_case(organisation, counsellor))
+    clock.advance(days=20)
+    services.save_contact(Actor.for_user(counsellor), touched, {"summary": "Still going"})
+    clock.advance(days=15)
+    retention.anonymise_due()
+    for contact in (touched, in_case):
+        contact.refresh_from_db()
+        assert contact.status == "open" and not contact.abandoned
+        assert contact.anonymised_at is None and contact.summary
 
 
 def test_an_open_case_keeps_its_contacts_until_it_closes(

@@ -278,3 +278,48 @@ def test_a_supervisor_removes_a_coming_shift_from_the_page(early, supervisor_cli
     response = supervisor_client.post(f"/network/shifts/{coming.pk}/remove/")
     assert response.status_code == 302
     assert not RotaShift.objects.exists()
+
+
+@pytest.mark.parametrize("week", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-03"])
+def test_a_week_outside_the_years_a_rota_holds_shows_this_week_instead(
+    early, counsellor_client, ngo, week
+):
+    page = counsellor_client.get(f"/network/partners/{ngo.pk}/rota/?week={week}")
+    assert page.status_code == 200
+    assert "Week of 25 February 2030" in page.content.decode()  # the clock's week
+
+
+@pytest.mark.parametrize("field", ["starts_at", "ends_at"])
+def test_a_shift_in_a_year_a_rota_cannot_hold_is_refused_with_a_clear_error(
+    early, supervisor_client, ngo, asha, field
+):
+    times = {"starts_at": "2030-03-04T08:00", "ends_at": "2030-03-04T20:00"}
+    times[field] = "9999-12-31T23:00"
+    response = supervisor_client.post(
+        f"/network/partners/{ngo.pk}/rota/shifts/",
+        {f"shift-{name}": value for name, value in times.items()}
+        | {"shift-responder": asha.pk, "shift-position": "1"},
+    )
+    assert response.status_code == 400
+    assert "Choose a date between 2000 and 2100." in response.content.decode()
+    assert not RotaShift.objects.exists()
+
+
+def test_a_weekly_pattern_starting_in_a_year_a_rota_cannot_hold_is_refused(
+    early, supervisor_client, ngo, ravi
+):
+    response = supervisor_client.post(
+        f"/network/partners/{ngo.pk}/rota/weekly/",
+        {
+            "weekly-responder": ravi.pk,
+            "weekly-weekdays": ["0"],
+            "weekly-start_time": "08:00",
+            "weekly-end_time": "20:00",
+            "weekly-first_day": "9999-12-31",
+            "weekly-weeks": "4",
+            "weekly-position": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert "Choose a date between 2000 and 2100." in response.content.decode()
+    assert not RotaShift.objects.exists()

@@ -21,9 +21,12 @@ from haven.web.forms import error_links, show_refusal
 
 
 def _monday(text: str | None) -> date:
+    """The week asked for; this week when none, or one that is not a date a rota holds."""
     try:
         day = date.fromisoformat(text or "")
     except ValueError:
+        day = timezone.localdate()
+    if not rota.within_years(day):
         day = timezone.localdate()
     return rota.week_of(day)
 

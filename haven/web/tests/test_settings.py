@@ -41,6 +41,7 @@ def test_production_starts_with_its_secrets(tmp_path):
         HAVEN_SECRET_KEY="s" * 40,
         HAVEN_EVIDENCE_KEY="x" * 44,
         HAVEN_ALLOWED_HOSTS="haven.example.org",
+        HAVEN_PUBLIC_BASE_URL="https://haven.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout

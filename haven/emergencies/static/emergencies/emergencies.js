@@ -32,8 +32,9 @@
     });
   }
 
-  // What the board shows, in one string: the open emergencies with their status and
-  // escalation level, and the recently closed. When the server's differs, it redraws.
+  // What the board shows, in one string: the open emergencies with their status,
+  // escalation level and whether they wait for confirmation, and the recently closed.
+  // When the server's differs, it redraws.
   function shown() {
     var open = Array.prototype.map.call(
       document.querySelectorAll("tr[data-reference]"),
@@ -49,7 +50,8 @@
   function update(data) {
     offset = Number(data.now_ms) - Date.now();
     var open = data.open.map(function (item) {
-      return item.reference + ":" + item.status + ":" + item.level + ":" + (item.red ? 1 : 0);
+      return item.reference + ":" + item.status + ":" + item.level + ":" + (item.red ? 1 : 0) +
+        ":" + (item.held ? 1 : 0);
     });
     if (open.join(" ") + "|" + data.closed.join(" ") !== shown()) {
       window.location.reload();
