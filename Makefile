@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format migrations messages browser-deps bench bench-index bench-hashing clean
+.PHONY: run test lint format migrations messages browser-deps bench bench-index bench-hashing bench-chat clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Haven needs $(PYTHON)"; exit 1; }
@@ -50,6 +50,9 @@ bench-index: $(STAMP)
 
 bench-hashing: $(STAMP)
 	$(BIN)/python benchmarks/hashing.py
+
+bench-chat: $(STAMP)
+	$(BIN)/python benchmarks/chat_load.py
 
 clean:
 	rm -rf $(VENV) var

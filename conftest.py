@@ -246,3 +246,66 @@ def clock(monkeypatch):
     controlled = Clock(timezone.now().replace(microsecond=0))
     monkeypatch.setattr(timezone, "now", controlled)
     return controlled
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db):
+    """Haven's ASGI application — pages, long-polls and the web chat's WebSockets —
+    served by uvicorn in a thread on 127.0.0.1, as pytest-django's live_server serves
+    WSGI. Yields the base URL ("http://127.0.0.1:<port>").
+
+    Connections are not kept between requests while it runs (CONN_MAX_AGE 0), so that
+    none of the server's threads holds one when the test database is flushed or dropped.
+    """
+    import socket
+    import threading
+    import time
+    import warnings
+
+    import uvicorn
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    from haven.asgi import application
+    from haven.chat.database import close_connections as close_chat_connections
+    from haven.web.worker import HavenWorker
+
+    # WhiteNoise hands Django a synchronous file iterator, which Django's ASGI handler
+    # reads whole (with this warning) before sending: fine for Haven's small files.
+    warnings.filterwarnings(
+        "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+    )
+    database = connections.settings["default"]
+    max_age = database.get("CONN_MAX_AGE", 0)
+    database["CONN_MAX_AGE"] = 0
+    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.bind(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
+    config = uvicorn.Config(
+        application,
+        loop="asyncio",
+        http="h11",
+        ws="websockets-sansio",
+        ws_max_size=HavenWorker.CONFIG_KWARGS["ws_max_size"],
+        lifespan="off",
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the ASGI live server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listening.close()
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+        close_chat_connections()
+        database["CONN_MAX_AGE"] = max_age

@@ -34,6 +34,8 @@ class Conversation(models.Model):
     # only key to the conversation and is never stored.
     token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     language = models.CharField(max_length=10, blank=True)
+    # What the child said it is about on the start page (a code of TOPICS), if anything.
+    topic = models.CharField(max_length=20, blank=True)
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -56,6 +58,9 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     taken_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(db_index=True)
+    # Web chat: when the child's page last showed it was still open (at most once a
+    # minute). A waiting child who is still there is never ended as idle.
+    child_seen_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=20, blank=True)  # child, counsellor, idle
     anonymised_at = models.DateTimeField(null=True, blank=True)

@@ -1,3 +1,10 @@
-"""WebSocket routes of the web chat."""
+"""WebSocket routes of the web chat (served by haven.asgi)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from haven.chat import consumers
+
+websocket_urlpatterns: list = [
+    path("chat/c/<str:chat_token>/ws", consumers.ChildChatSocket.as_asgi()),
+    path("chat/ws/<int:conversation_id>", consumers.CounsellorChatSocket.as_asgi()),
+]
