@@ -23,13 +23,27 @@ from haven.accounts.models import Role, User
 from haven.api.models import ApiToken
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor
+from haven.cases.models import Case, CaseReferral, CaseService, FollowUp
+from haven.chat.models import ChatMessage, Conversation
 from haven.classification.models import Classification, Label, Scheme, SchemeSetting
 from haven.cybertip.models import CyberTip
 from haven.demo.synthetic import synthetic_jpeg
+from haven.emergencies.models import Alert, Emergency
 from haven.exchanges.models import BankShare, Exchange
 from haven.fetching.models import Fetch
+from haven.helpline.identity import seal
+from haven.helpline.models import Contact, HelplineSettings
 from haven.hosting.models import HostDirectoryEntry, Hosting
 from haven.matching.models import BankEntry, BankImport, HashBank, Match
+from haven.messaging.models import OutboundMessage, SmsChannel
+from haven.network.models import (
+    District,
+    PartnerMembership,
+    PartnerService,
+    Responder,
+    RotaShift,
+    ServicePartner,
+)
 from haven.reports.intake import ReportInput, Upload, submit_report
 from haven.reports.models import Category, MediaItem, MediaStatus, Report, ReportUrl, Source
 from haven.routing.models import Partner, Referral
@@ -62,12 +76,42 @@ IDENTIFIERS = {
     "partner_id": "a partner's id",
     "referral_id": "a referral's id",
     "tip_id": "a CyberTipline report's id",
+    # The helpline: its network, contacts, chats, SMS channels, emergencies and cases.
+    "district_id": "a district's id",
+    "service_partner_id": "a service partner's id (the helpline's network)",
+    "partner_service_id": "a partner service's id",
+    "responder_id": "a responder's id",
+    "shift_id": "a rota shift's id",
+    "contact_ref": "a helpline contact's reference",
+    "conversation_id": "a chat or SMS conversation's id",
+    "sms_channel_id": "an SMS channel's id",
+    "emergency_ref": "an emergency's reference",
+    "case_ref": "a case's reference",
+    "case_service_id": "a case service's id",
+    "case_referral_id": "a case referral's id (also the partner's page)",
+    "follow_up_id": "a follow-up's id",
     # Capability links sent to hosts and partners: holding the token is the permission,
     # so they are public (PUBLIC_ROUTES) and left out of the organisation sweeps.
     "token": "a referral acknowledgement token",
     "answer_token": "a takedown answer token",
+    "alert_token": "an emergency alert's link token (sent to a responder)",
+    "chat_token": "a child's web chat token",
+    "public_id": "an SMS channel's webhook id (the provider's signature is checked)",
 }
-CAPABILITY_ROUTES = {"routing:ack", "takedown:answer"}
+CAPABILITY_ROUTES = {
+    "routing:ack",
+    "takedown:answer",
+    "emergencies:respond",
+    "chat:room",
+    "chat:poll",
+    "chat:send",
+    "chat:leave",
+    "messaging:inbound",
+    "messaging:status",
+}
+# Pages only a partner organisation's staff use: the control reaches them as Northern's
+# responder, not as its administrator.
+PARTNER_ROUTES = {"cases:partner_referral", "emergencies:partner_detail"}
 # A successful look at a report or its media; none may ever be recorded for an outsider.
 READS = {
     "report.viewed",
@@ -75,6 +119,15 @@ READS = {
     "media.revealed",
     "media.original_viewed",
     "report.contact_viewed",
+    "contact.viewed",
+    "contact.revealed",
+    "contact.history_viewed",
+    "case.viewed",
+    "case.revealed",
+    "case.printed",
+    "emergency.viewed",
+    "emergency.revealed",
+    "conversation.viewed",
 }
 # Pages anyone may open without signing in. Every other route is staff-only.
 PUBLIC_ROUTES = {
@@ -94,6 +147,16 @@ PUBLIC_ROUTES = {
     "hma/status",
     "routing/ack/<str:token>/",
     "takedown/answer/<str:answer_token>/",
+    # The children's web chat: the token is the child's key, and nothing else is needed.
+    "chat/",
+    "chat/c/<str:chat_token>/",
+    "chat/c/<str:chat_token>/messages",
+    "chat/c/<str:chat_token>/send",
+    "chat/c/<str:chat_token>/end",
+    "emergencies/respond/<str:alert_token>/",
+    # Provider webhooks: signed with the channel's secret, refused without it.
+    "messaging/inbound/<str:public_id>/",
+    "messaging/status/<str:public_id>/",
 }
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
@@ -201,6 +264,7 @@ class Northern:
     share: BankShare
     bank_import: BankImport
     hotline: "HotlineObjects"
+    helpline: "HelplineObjects"
 
     def identifiers(self) -> dict[str, list]:
         hotline = self.hotline
@@ -226,8 +290,12 @@ class Northern:
             "partner_id": [hotline.partner.pk],
             "referral_id": [hotline.referral.pk],
             "tip_id": [hotline.tip.pk],
+            **self.helpline.identifiers(),
             "token": ["not-a-real-token"],
             "answer_token": ["not-a-real-token"],
+            "alert_token": ["not-a-real-token"],
+            "chat_token": ["not-a-real-token"],
+            "public_id": [self.helpline.sms_channel.public_id],
         }
 
     def snapshot(self) -> dict:
@@ -271,6 +339,14 @@ class Northern:
             },
             "labels": list(Label.objects.filter(scheme__organisation=org).values()),
             "notices": list(Notice.objects.filter(takedown__organisation=org).values()),
+            **{
+                name: list(model.objects.filter(organisation=org).order_by("pk").values())
+                for name, model in HELPLINE_MODELS.items()
+            },
+            **{
+                name: list(model.objects.filter(**{path: org}).order_by("pk").values())
+                for name, (model, path) in HELPLINE_CHILD_MODELS.items()
+            },
         }
 
     def audit_leaks(self, since: int) -> list[tuple]:
@@ -326,6 +402,7 @@ def northern(organisation, analyst, supervisor, partner, django_capture_on_commi
         bank=bank, file_name="northern.txt", file_size=1, head_sha256="0" * 64, format="te-file"
     )
     hotline = hotline_objects(report, admin)
+    helpline = helpline_objects(report, admin, analyst)
     return Northern(
         organisation,
         report,
@@ -338,6 +415,7 @@ def northern(organisation, analyst, supervisor, partner, django_capture_on_commi
         share,
         bank_import,
         hotline,
+        helpline,
     )
 
 
@@ -417,6 +495,181 @@ def hotline_objects(report: Report, admin) -> HotlineObjects:
     )
     return HotlineObjects(
         scheme, label, directory_entry, takedown, template, partner, referral, tip
+    )
+
+
+@dataclass
+class HelplineObjects:
+    """The Northern Hotline's helpline: network, contact, chat, SMS, emergency and case."""
+
+    district: District
+    service_partner: ServicePartner
+    partner_service: PartnerService
+    responder: Responder
+    shift: RotaShift
+    contact: Contact
+    conversation: Conversation
+    sms_channel: SmsChannel
+    emergency: Emergency
+    case: Case
+    case_service: CaseService
+    case_referral: CaseReferral
+    follow_up: FollowUp
+    responder_user: User
+
+    def identifiers(self) -> dict[str, list]:
+        return {
+            "district_id": [self.district.pk],
+            "service_partner_id": [self.service_partner.pk],
+            "partner_service_id": [self.partner_service.pk],
+            "responder_id": [self.responder.pk],
+            "shift_id": [self.shift.pk],
+            "contact_ref": [self.contact.reference],
+            "conversation_id": [self.conversation.pk],
+            "sms_channel_id": [self.sms_channel.pk],
+            "emergency_ref": [self.emergency.reference],
+            "case_ref": [self.case.reference],
+            "case_service_id": [self.case_service.pk],
+            "case_referral_id": [self.case_referral.pk],
+            "follow_up_id": [self.follow_up.pk],
+        }
+
+
+HELPLINE_MODELS = {
+    "districts": District,
+    "service partners": ServicePartner,
+    "contacts": Contact,
+    "conversations": Conversation,
+    "sms channels": SmsChannel,
+    "outbound sms": OutboundMessage,
+    "emergencies": Emergency,
+    "cases": Case,
+    "helpline settings": HelplineSettings,
+}
+# Rows that belong to the organisation through a parent: (model, path to the organisation).
+HELPLINE_CHILD_MODELS = {
+    "partner services": (PartnerService, "partner__organisation"),
+    "responders": (Responder, "partner__organisation"),
+    "shifts": (RotaShift, "partner__organisation"),
+    "chat messages": (ChatMessage, "conversation__organisation"),
+    "alerts": (Alert, "emergency__organisation"),
+    "case services": (CaseService, "case__organisation"),
+    "case referrals": (CaseReferral, "case__organisation"),
+    "follow-ups": (FollowUp, "case__organisation"),
+}
+
+
+def helpline_objects(report: Report, admin, counsellor) -> HelplineObjects:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    organisation = report.organisation
+    now = timezone.now()
+    HelplineSettings.objects.create(organisation=organisation)
+    district = District.objects.create(organisation=organisation, name="Northdale", code="north")
+    service_partner = ServicePartner.objects.create(organisation=organisation, name="North NGO")
+    service_partner.districts.add(district)
+    partner_service = PartnerService.objects.create(
+        partner=service_partner, service_type="shelter", name="North shelter"
+    )
+    responder_user = make_user(organisation, "rhea", Role.RESPONDER)
+    PartnerMembership.objects.create(user=responder_user, partner=service_partner)
+    responder = Responder.objects.create(
+        partner=service_partner, name="Rhea", phone="+447700900001", user=responder_user
+    )
+    shift = RotaShift.objects.create(
+        partner=service_partner,
+        responder=responder,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=8),
+    )
+    sms_channel = SmsChannel.objects.create(
+        organisation=organisation,
+        name="North SMS",
+        provider="fake",
+        number="+447700900000",
+        public_id="northern-sms-webhook",
+    )
+    conversation = Conversation.objects.create(
+        organisation=organisation,
+        channel="web",
+        status="active",
+        counsellor=admin,
+        token_digest="0" * 64,
+        last_activity_at=now,
+        next_seq=2,
+    )
+    ChatMessage.objects.create(
+        conversation=conversation, seq=1, sender="child", body="Northern chat", created_at=now
+    )
+    contact = Contact.objects.create(
+        organisation=organisation,
+        reference="C-NRTHN-CNTCT",
+        channel="chat",
+        counsellor=admin,
+        started_at=now,
+        district=district,
+        summary="Northern contact summary",
+        child_name_sealed=seal("Northern Child"),
+        conversation=conversation,
+    )
+    case = Case.objects.create(
+        organisation=organisation,
+        reference="K-NRTHN-CASE2",
+        created_by=admin,
+        created_at=now,
+        assigned_to=admin,
+        district=district,
+        child_name_sealed=seal("Northern Child"),
+    )
+    case.reports.add(report)
+    contact.case = case
+    contact.save()
+    emergency = Emergency.objects.create(
+        organisation=organisation,
+        reference="E-NRTHN-EMRG2",
+        contact=contact,
+        case=case,
+        district=district,
+        location_sealed=seal("Northern street"),
+        opened_by=admin,
+        opened_at=now,
+        target_at=now + timedelta(hours=1),
+        partner=service_partner,
+        next_escalation_at=now + timedelta(minutes=5),
+    )
+    Alert.objects.create(
+        emergency=emergency, role="responder", responder=responder, channel="app", created_at=now
+    )
+    case_service = CaseService.objects.create(
+        case=case, service_type="shelter", timeframe="1d", due_at=now, created_at=now
+    )
+    case_referral = CaseReferral.objects.create(
+        case=case,
+        service=case_service,
+        partner_service=partner_service,
+        partner=service_partner,
+        note="Northern referral note",
+        requested_by=admin,
+        requested_at=now,
+    )
+    follow_up = FollowUp.objects.create(case=case, due_at=now, description="Northern follow-up")
+    return HelplineObjects(
+        district,
+        service_partner,
+        partner_service,
+        responder,
+        shift,
+        contact,
+        conversation,
+        sms_channel,
+        emergency,
+        case,
+        case_service,
+        case_referral,
+        follow_up,
+        responder_user,
     )
 
 
@@ -578,10 +831,12 @@ def test_the_swept_urls_reach_real_objects_for_their_own_organisation(northern):
     """The control: for a Northern administrator each swept route finds its object, so a
     404 for anyone else means "not yours", not "never existed"."""
     admin = session_for(northern.organisation.members.get(username="nadia"))
+    responder = session_for(northern.helpline.responder_user)
     identifiers = northern.identifiers()
     missing = []
     for route in routes_with_identifiers():
-        statuses = [admin.get(url).status_code for url in route.urls(identifiers)]
+        client = responder if route.name in PARTNER_ROUTES else admin
+        statuses = [client.get(url).status_code for url in route.urls(identifiers)]
         if all(status == 404 or status >= 500 for status in statuses):
             missing.append(f"{route.route}: {statuses}")
     assert not missing, "Northern's own administrator could not reach:\n" + "\n".join(missing)
@@ -626,6 +881,22 @@ def test_a_partner_service_reads_only_the_reports_it_submitted(northern, partner
     )
 
 
+def test_staff_of_another_partner_in_the_network_reach_nothing_of_the_helpline(northern):
+    """A responder's login sees what was referred or alerted to its own partner only:
+    staff of a second Northern partner, with nothing referred to it, reach nothing."""
+    elsewhere = ServicePartner.objects.create(organisation=northern.organisation, name="Other NGO")
+    other = make_user(northern.organisation, "otto", Role.RESPONDER)
+    PartnerMembership.objects.create(user=other, partner=elsewhere)
+    # The control: Northern's own responder reaches its partner's referral and emergency.
+    own = session_for(northern.helpline.responder_user)
+    referral = northern.helpline.case_referral.pk
+    assert own.get(f"/cases/partner/referrals/{referral}/").status_code == 200
+    emergency = northern.helpline.emergency.reference
+    assert own.get(f"/emergencies/partner/{emergency}/").status_code == 200
+
+    assert_refused_everywhere(northern, [(session_for(other), swept_urls(northern), {})])
+
+
 def test_the_public_is_sent_to_sign_in_from_every_staff_page_and_refused_by_the_api(northern):
     identifiers = northern.identifiers()
     routes = [route for route in every_route() if route.route not in PUBLIC_ROUTES]
@@ -644,6 +915,10 @@ def test_the_public_is_sent_to_sign_in_from_every_staff_page_and_refused_by_the_
                 if status == 405 and method not in response.get("Allow", ""):
                     continue
                 if route.is_api and status == 401:
+                    continue
+                # A page's own JSON feed (a long poll) refuses instead of redirecting.
+                is_json = response.get("Content-Type", "").startswith("application/json")
+                if is_json and status in (401, 403):
                     continue
                 if not route.is_api and status == 302 and location.startswith(login):
                     continue
