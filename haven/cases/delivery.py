@@ -11,11 +11,12 @@ helpline can record an answer given by telephone (`respond` with `on_behalf`).
 Accepting a referral starts its service; completing it delivers the service.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from haven.audit.services import Actor, record
 from haven.cases import deadlines
@@ -36,9 +37,11 @@ from haven.triage.actions import InvalidInput, InvalidTransition
 
 __all__ = [
     "SERVICE_MOVES",
+    "FollowUpDone",
     "add_follow_up",
     "add_service",
     "complete_follow_up",
+    "open_follow_up_on",
     "partner_services_for",
     "refer",
     "respond",
@@ -272,6 +275,13 @@ def add_follow_up(actor, case: Case, due_at: datetime, description: str, assigne
             assignee.organisation_id != case.organisation_id or not assignee.is_helpline_staff
         ):
             raise InvalidInput("Choose a member of your organisation's staff.", "assignee")
+        if open_follow_up_on(case, due_at, description) is not None:
+            raise InvalidInput(
+                f"“{description}” is already scheduled for "
+                f"{dateformat.format(timezone.localdate(due_at), 'j M Y')}: "
+                "no need to add it twice.",
+                "due",
+            )
         follow_up = FollowUp.objects.create(
             case=case,
             due_at=due_at,
@@ -283,11 +293,32 @@ def add_follow_up(actor, case: Case, due_at: datetime, description: str, assigne
     return follow_up
 
 
+@dataclass(frozen=True)
+class FollowUpDone:
+    follow_up: FollowUp
+    following: FollowUp | None = None  # the next one, scheduled now
+    # The next one was not scheduled: this open follow-up is already due that day.
+    already: FollowUp | None = None
+
+
+def open_follow_up_on(case: Case, due_at: datetime, description: str | None = None):
+    """An open follow-up of `case` due the same day (in the server's zone) as `due_at`
+    (with the same task, when `description` is given), or None."""
+    day = timezone.localdate(due_at)
+    for follow_up in case.follow_ups.filter(done_at=None, cancelled_at=None).order_by("pk"):
+        same_task = description is None or follow_up.description == description
+        if same_task and timezone.localdate(follow_up.due_at) == day:
+            return follow_up
+    return None
+
+
 def complete_follow_up(
     actor, follow_up: FollowUp, outcome: str, next_due: datetime | None = None
-) -> FollowUp:
+) -> FollowUpDone:
     """Mark a follow-up done with its outcome; `next_due` schedules the next one (same
-    task, same person)."""
+    task, same person), unless an open follow-up of the case is already due that day
+    (moving to follow-up schedules one by itself, and the form suggests the same date):
+    two on one day would be one visit recorded twice."""
     actor = as_actor(actor)
     if not outcome.strip():
         raise InvalidInput("Say how the child is: the outcome of the follow-up.", "outcome")
@@ -300,8 +331,10 @@ def complete_follow_up(
         follow_up.done_by = actor.user
         follow_up.outcome = outcome.strip()[:MAX_NOTE]
         follow_up.save(update_fields=["done_at", "done_by", "outcome"])
-        following = None
+        following = already = None
         if next_due is not None:
+            already = open_follow_up_on(case, next_due)
+        if next_due is not None and already is None:
             following = FollowUp.objects.create(
                 case=case,
                 due_at=next_due,
@@ -315,8 +348,9 @@ def complete_follow_up(
             case,
             follow_up=follow_up.pk,
             next_follow_up=following.pk if following is not None else None,
+            next_already_due=already.pk if already is not None else None,
         )
-    return follow_up
+    return FollowUpDone(follow_up, following, already)
 
 
 # --- Shared -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ page shows it with its errors in place."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from haven.cases import delivery, forms, services, sharing
@@ -91,12 +92,24 @@ def context(request, case: Case, *, bound=None, revealed_name: str | None = None
             Contact.objects.filter(case=case).select_related("counsellor").order_by("started_at")
         ),
         "reports": list(case.reports.order_by("received_at")),
-        "emergencies": list(Emergency.objects.filter(case=case).order_by("opened_at")),
+        "emergencies": case_emergencies(case),
         "timeline": timeline(case),
         "timeframes": [(Timeframe(code).label, span) for code, span in TIMEFRAMES.items()],
         "errors": error_links(bound[1], f"form-{bound[0]}") if bound else [],
         "bound_name": bound_name,
     }
+
+
+def case_emergencies(case: Case) -> list[Emergency]:
+    """The case's emergencies, and those raised from its contacts that are in no case:
+    opening a case from a contact (or adding one) takes them in (`services`), and this
+    catches any linked before that rule, so the page and the summary agree."""
+    linked = Q(case=case) | Q(contact__case=case, case__isnull=True)
+    return list(
+        Emergency.objects.filter(linked, organisation_id=case.organisation_id)
+        .distinct()
+        .order_by("opened_at", "pk")
+    )
 
 
 def stage_bar(case: Case, now: datetime) -> list[StageStep]:
@@ -197,13 +210,17 @@ def _referrals(case: Case, named: dict, bound_name: str) -> list[ReferralRow]:
 
 def _follow_ups(case: Case, named: dict, now: datetime, bound_name: str) -> list[FollowUpRow]:
     rows = []
-    for follow_up in case.follow_ups.select_related("assigned_to", "done_by").order_by(
-        "due_at", "pk"
-    ):
+    follow_ups = list(
+        case.follow_ups.select_related("assigned_to", "done_by").order_by("due_at", "pk")
+    )
+    # The next follow-up is suggested only for the last one open: with another still
+    # open, the next one is already scheduled (the service skips a same-day duplicate).
+    last_open = sum(1 for follow_up in follow_ups if follow_up.is_open) == 1
+    for follow_up in follow_ups:
         key = f"done-{follow_up.pk}"
         open_here = case.is_open and follow_up.is_open
         if open_here and key not in named:
-            suggest = case.stage == Stage.FOLLOW_UP
+            suggest = case.stage == Stage.FOLLOW_UP and last_open
             named[key] = forms.FollowUpDoneForm(prefix=key, suggest_next=suggest)
         rows.append(
             FollowUpRow(

@@ -34,6 +34,7 @@ from haven.cases.models import (
     Stage,
     StageRecord,
 )
+from haven.emergencies.models import Emergency
 from haven.helpline import identity, taxonomy
 from haven.helpline.access import contacts_for
 from haven.helpline.models import Contact, Gender, RiskLevel
@@ -166,7 +167,8 @@ def open_case(
         if report is not None:
             case.reports.add(report)
         if emergency is not None:
-            type(emergency).objects.filter(pk=emergency.pk).update(case=case, updated_at=now)
+            Emergency.objects.filter(pk=emergency.pk).update(case=case, updated_at=now)
+        raised = _take_contact_emergencies(case, contact, now)
         record(
             actor,
             "case.opened",
@@ -177,6 +179,7 @@ def open_case(
             contact=contact.reference if contact is not None else None,
             report=report.reference if report is not None else None,
             emergency=emergency.reference if emergency is not None else None,
+            contact_emergencies=raised,
         )
         if assign_to is not None:
             case = assign(actor, case, assign_to)
@@ -216,10 +219,23 @@ def _lock_unlinked_contact(contact: Contact | None) -> Contact | None:
 def _lock_unlinked_emergency(emergency):
     if emergency is None:
         return None
-    emergency = type(emergency).objects.select_for_update().get(pk=emergency.pk)
+    emergency = Emergency.objects.select_for_update().get(pk=emergency.pk)
     if emergency.case_id is not None:
         raise InvalidTransition(f"Emergency {emergency.reference} already has a case.")
     return emergency
+
+
+def _take_contact_emergencies(case: Case, contact: Contact | None, now) -> list[str]:
+    """The emergencies raised from `contact` that have no case yet join `case`: they are
+    about the same child, and the case page, its summary and the statistics read an
+    emergency's case from `Emergency.case`. One already in another case stays there.
+    Returns their references, for the audit row."""
+    if contact is None:
+        return []
+    found = Emergency.objects.select_for_update().filter(contact=contact, case__isnull=True)
+    references = sorted(found.values_list("reference", flat=True))
+    Emergency.objects.filter(reference__in=references).update(case=case, updated_at=now)
+    return references
 
 
 def _highest(*levels: str | None) -> str | None:
@@ -613,7 +629,9 @@ def link_contact(actor, case: Case, contact: Contact) -> Case:
             raise InvalidTransition(
                 f"Contact {contact.reference} is part of case {contact.case.reference}."
             )
-        Contact.objects.filter(pk=contact.pk).update(case=case, updated_at=timezone.now())
+        now = timezone.now()
+        Contact.objects.filter(pk=contact.pk).update(case=case, updated_at=now)
+        raised = _take_contact_emergencies(case, contact, now)
         if case.child_age is None:
             case.child_age = contact.child_age
         if case.gender == Gender.UNKNOWN:
@@ -629,6 +647,7 @@ def link_contact(actor, case: Case, contact: Contact) -> Case:
             organisation_id=case.organisation_id,
             reference=case.reference,
             contact=contact.reference,
+            contact_emergencies=raised,
         )
     return case
 
@@ -658,7 +677,7 @@ def link_emergency(actor, case: Case, emergency) -> Case:
     with transaction.atomic():
         case = _locked_open(case)
         emergency = _lock_unlinked_emergency(emergency)
-        type(emergency).objects.filter(pk=emergency.pk).update(case=case, updated_at=timezone.now())
+        Emergency.objects.filter(pk=emergency.pk).update(case=case, updated_at=timezone.now())
         record(
             actor,
             "case.emergency_linked",

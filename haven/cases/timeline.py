@@ -19,12 +19,27 @@ class Entry:
 
 
 def timeline(case: Case, limit: int = 200) -> list[Entry]:
+    events = AuditEvent.objects.filter(target_type="case", target_id=str(case.pk))
+    # The partner's every look at a referral stays in the audit log; the timeline keeps
+    # the first per referral (when the partner first read it), not every reload.
+    repeats = _repeated_referral_views(events)
     events = (
-        AuditEvent.objects.filter(target_type="case", target_id=str(case.pk))
-        .exclude(action__in=LEFT_OUT)
-        .order_by("-at", "-pk")[:limit]
+        events.exclude(action__in=LEFT_OUT).exclude(pk__in=repeats).order_by("-at", "-pk")[:limit]
     )
     return [Entry(event.at, event.actor_label, describe(event)) for event in events]
+
+
+def _repeated_referral_views(events) -> list[int]:
+    first: dict[object, int] = {}
+    repeats = []
+    views = events.filter(action="case.referral_viewed").order_by("at", "pk")
+    for pk, detail in views.values_list("pk", "detail"):
+        referral = (detail or {}).get("referral")
+        if referral in first:
+            repeats.append(pk)
+        else:
+            first[referral] = pk
+    return repeats
 
 
 def describe(event: AuditEvent) -> str:
@@ -49,7 +64,19 @@ def _service_status(code) -> str:
 
 def _opened(d: dict) -> str:
     sources = [f"{kind} {d[kind]}" for kind in ("contact", "report", "emergency") if d.get(kind)]
-    return "Case opened" + (f" from {', '.join(sources)}" if sources else "")
+    return "Case opened" + (f" from {', '.join(sources)}" if sources else "") + _raised(d)
+
+
+def _contact_linked(d: dict) -> str:
+    return f"Contact {d.get('contact')} added" + _raised(d)
+
+
+def _raised(d: dict) -> str:
+    # The emergencies raised from the contact came into the case with it.
+    found = d.get("contact_emergencies") or []
+    if not found:
+        return ""
+    return f", with its {'emergency' if len(found) == 1 else 'emergencies'} {', '.join(found)}"
 
 
 _DESCRIBE = {
@@ -69,7 +96,7 @@ _DESCRIBE = {
     ),
     "case.closed": lambda d: f"Closed: {_reason(d.get('reason'))}",
     "case.reopened": lambda d: f"Reopened in {_stage(d.get('stage'))}",
-    "case.contact_linked": lambda d: f"Contact {d.get('contact')} added",
+    "case.contact_linked": _contact_linked,
     "case.report_linked": lambda d: f"Report {d.get('report')} added",
     "case.emergency_linked": lambda d: f"Emergency {d.get('emergency')} added",
     "case.service_added": lambda d: "Service added",
@@ -84,7 +111,7 @@ _DESCRIBE = {
     "case.referral_completed": lambda d: (
         "Referral completed" + (" (recorded by the helpline)" if d.get("on_behalf") else "")
     ),
-    "case.referral_viewed": lambda d: "Referral read by the partner",
+    "case.referral_viewed": lambda d: "Referral first read by the partner",
     "case.follow_up_added": lambda d: "Follow-up scheduled",
     "case.follow_up_done": lambda d: "Follow-up done",
 }

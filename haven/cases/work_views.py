@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from haven.cases import delivery, services
@@ -34,7 +35,7 @@ from haven.cases.forms import (
     ServiceStatusForm,
     end_of_day,
 )
-from haven.cases.models import ClosureReason
+from haven.cases.models import ClosureReason, Stage
 from haven.cases.views import actor_of, render_detail
 from haven.emergencies.access import access_emergency
 from haven.helpline.access import access_contact
@@ -58,6 +59,16 @@ def refusal_shown_on(form):
     except ActionError as error:
         show_refusal(form, error)
         outcome.refused = True
+
+
+# The section of the case page where each stage's work is done.
+STAGE_ANCHORS: dict[str, str] = {
+    Stage.ASSESSMENT: "assessment-title",
+    Stage.PLAN: "plan-title",
+    Stage.SERVICES: "services-title",
+    Stage.FOLLOW_UP: "follow-ups-title",
+    Stage.CLOSED: "closing-title",
+}
 
 
 def _done(request, case, message: str, anchor: str = ""):
@@ -132,7 +143,9 @@ def write_record(request, case_ref: str):
                 case = services.write_record(actor_of(request), case, which, text)
                 message = "Saved."
         if not outcome.refused:
-            return _done(request, case, message, f"{which}-title")
+            # Moved on: land on the new stage's section, where the next work is.
+            anchor = STAGE_ANCHORS.get(case.stage, "") if "advance" in request.POST else ""
+            return _done(request, case, message, anchor or f"{which}-title")
     return render_detail(request, case, which, form)
 
 
@@ -147,7 +160,12 @@ def advance(request, case_ref: str):
                 actor_of(request), case, form.cleaned_data["to_stage"], form.cleaned_data["record"]
             )
         if not outcome.refused:
-            return _done(request, case, f"The case is now in {case.get_stage_display().lower()}.")
+            return _done(
+                request,
+                case,
+                f"The case is now in {case.get_stage_display().lower()}.",
+                STAGE_ANCHORS.get(case.stage, ""),
+            )
     return render_detail(request, case, "advance", form)
 
 
@@ -371,6 +389,16 @@ def add_follow_up(request, case_ref: str):
     return render_detail(request, case, "follow_up", form)
 
 
+def _done_words(done: delivery.FollowUpDone) -> str:
+    if done.already is not None:
+        day = dateformat.format(timezone.localtime(done.already.due_at), "j M Y")
+        return (
+            f"Follow-up done. A follow-up is already due on {day} "
+            f"(“{done.already.description}”), so no second one was scheduled for that day."
+        )
+    return "Follow-up done." + (" The next one is scheduled." if done.following else "")
+
+
 @require_POST
 @staff_page
 def follow_up_done(request, follow_up_id: int):
@@ -381,8 +409,9 @@ def follow_up_done(request, follow_up_id: int):
         data = form.cleaned_data
         next_due = end_of_day(data["next_due"]) if data["next_due"] else None
         with refusal_shown_on(form) as outcome:
-            delivery.complete_follow_up(actor_of(request), follow_up, data["outcome"], next_due)
+            done = delivery.complete_follow_up(
+                actor_of(request), follow_up, data["outcome"], next_due
+            )
         if not outcome.refused:
-            message = "Follow-up done." + (" The next one is scheduled." if next_due else "")
-            return _done(request, follow_up.case, message, "follow-ups-title")
+            return _done(request, follow_up.case, _done_words(done), "follow-ups-title")
     return render_detail(request, follow_up.case, key, form)

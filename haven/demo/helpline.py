@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from haven.accounts.models import Organisation, User
+from haven.cases import config, deadlines
 from haven.cases.models import Case, CaseReferral, CaseService, FollowUp, StageRecord
 from haven.emergencies.models import Emergency, EmergencyEvent
 from haven.helpline import taxonomy
@@ -259,6 +260,37 @@ def _reference(prefix: str) -> str:
     return f"{prefix}-{body[:5]}-{body[5:]}"
 
 
+def _case_plans(now: datetime) -> list[list[tuple[str, datetime]]]:
+    """The demo's five cases as the stages each went through: (stage, entered at), the
+    first being when the case was opened. Every stage ended within its time."""
+    hours, days = (lambda n: timedelta(hours=n)), (lambda n: timedelta(days=n))
+    return [
+        [("registration", now - hours(5))],  # 3 hours to be assigned: 2 hours overdue
+        [("registration", now - days(1)), ("assessment", now - days(1) + hours(1))],
+        [
+            ("registration", now - days(9)),
+            ("assessment", now - days(9) + hours(1)),
+            ("plan", now - days(7)),
+            ("services", now - days(2)),
+        ],
+        [
+            ("registration", now - days(40)),
+            ("assessment", now - days(40) + hours(1)),
+            ("plan", now - days(38)),
+            ("services", now - days(35)),
+            ("follow_up", now - days(27)),
+        ],
+        [
+            ("registration", now - days(70)),
+            ("assessment", now - days(70) + hours(1)),
+            ("plan", now - days(68)),
+            ("services", now - days(65)),
+            ("follow_up", now - days(58)),
+            ("closed", now - days(5)),
+        ],
+    ]
+
+
 class _History:
     """Three months of invented work, written straight to the tables (as fixtures are):
     the helpline's own actions would alert responders and send messages."""
@@ -373,28 +405,26 @@ class _History:
         return None
 
     def _cases(self, contacts: list[Contact]) -> None:
-        """Five cases, one in each stage (the registration one overdue), with referrals."""
-        plan = [
-            ("registration", 3, -1),  # due yesterday: overdue
-            ("assessment", 6, 2),
-            ("services", 20, 5),
-            ("follow_up", 40, 10),
-            ("closed", 70, None),
-        ]
+        """Five cases, one in each stage, as the workflow would have left them: each
+        stage entered when the one before ended and due by the rules (`deadlines`). One
+        is overdue for a real reason: opened five hours ago and still not assigned
+        (Primero's 3 hours); the services case waits on a partner that has not answered
+        a referral within a day."""
         ashcombe = self.partners["Ashcombe Children's Trust"]
         corrowdale = self.partners["Corrowdale Family Support"]
         health = self.partners["Brindlemoor Community Health"]
-        for index, (stage, days_ago, due_in) in enumerate(plan):
-            contact = contacts[-1 - index * 10]
-            created = self.now - timedelta(days=days_ago)
+        used: set[int] = set()
+        for stages in _case_plans(self.now):
+            stage, created = stages[-1][0], stages[0][1]
+            contact = self._contact_before(contacts, created, used)
+            assigned = len(stages) > 1  # registration ends when someone is assigned
             case = Case.objects.create(
                 organisation=self.organisation,
                 reference=_reference("K"),
                 stage=stage,
-                stage_due_at=self.now + timedelta(days=due_in) if due_in is not None else None,
                 risk_level="medium",
-                assigned_to=self.counsellor,
-                assigned_at=created,
+                assigned_to=self.counsellor if assigned else None,
+                assigned_at=stages[1][1] if assigned else None,
                 created_by=self.counsellor,
                 created_at=created,
                 child_age=contact.child_age,
@@ -402,44 +432,69 @@ class _History:
                 district=contact.district,
                 categories=contact.categories,
                 consent_share=True,
-                assessment=f"{MARK} invented case for the demo." if index else "",
-                closed_at=self.now - timedelta(days=5) if stage == "closed" else None,
+                # Written before the case moved past assessment and plan.
+                assessment=f"{MARK} invented assessment." if len(stages) > 3 else "",
+                plan=f"{MARK} invented case plan." if len(stages) > 3 else "",
+                closed_at=stages[-1][1] if stage == "closed" else None,
                 closure_reason="safe" if stage == "closed" else "",
             )
             Contact.objects.filter(pk=contact.pk).update(case=case)
-            StageRecord.objects.create(
-                case=case,
-                stage=stage,
-                entered_at=created,
-                due_at=case.stage_due_at,
-                by=self.counsellor,
-            )
+            self._stage_records(case, stages)
             if stage == "services":
-                self._refer(case, ashcombe, "shelter", "requested", created)
-                self._refer(case, health, "health", "completed", created)
+                entered = stages[-1][1]
+                # Asked two days ago; Ashcombe has not answered (overdue after a day).
+                self._refer(case, ashcombe, "shelter", "requested", entered, "3d")
+                self._refer(case, corrowdale, "psychosocial", "accepted", entered, "3d")
+                self._refer(case, health, "health", "completed", entered, "1d")
             if stage == "follow_up":
-                self._refer(case, corrowdale, "psychosocial", "accepted", created)
+                self._refer(case, corrowdale, "family", "completed", stages[3][1], "3d")
                 FollowUp.objects.create(
                     case=case,
-                    due_at=self.now + timedelta(days=3),
+                    due_at=stages[-1][1] + config.follow_up_every(),
                     description="Call the family to ask how things are going.",
                     assigned_to=self.counsellor,
                 )
             if stage == "closed":
-                self._refer(case, corrowdale, "family", "completed", created)
+                self._refer(case, corrowdale, "family", "completed", stages[3][1], "3d")
+            deadlines.refresh_stage_due(case)
 
-    def _refer(self, case, partner, service_type, status, created) -> None:
+    def _contact_before(self, contacts: list[Contact], moment, used: set[int]) -> Contact:
+        """The latest contact not yet in a case that came in before the case opened."""
+        earlier = [c for c in contacts if c.started_at < moment and c.pk not in used]
+        found = max(earlier, key=lambda contact: contact.started_at)
+        used.add(found.pk)
+        return found
+
+    def _stage_records(self, case: Case, stages: list) -> None:
+        """One record per stage the case went through, each ending when the next began."""
+        for index, (stage, entered) in enumerate(stages):
+            following = stages[index + 1][1] if index + 1 < len(stages) else None
+            StageRecord.objects.create(
+                case=case,
+                stage=stage,
+                entered_at=entered,
+                due_at=deadlines.stage_due(case, stage, entered),
+                completed_at=following,
+                by=self.counsellor,
+            )
+        case.stage_due_at = deadlines.stage_due(case, case.stage, stages[-1][1])
+        case.save(update_fields=["stage_due_at"])
+
+    def _refer(self, case, partner, service_type, status, created, timeframe) -> None:
         offered = partner.services.filter(service_type=service_type).first()
+        answered = created + timedelta(hours=6)
+        delivered = created + timedelta(hours=20)
         service = CaseService.objects.create(
             case=case,
             service_type=service_type,
             description=f"{MARK} {offered.name if offered else service_type}",
-            timeframe="1d",
-            due_at=created + timedelta(days=1),
-            status="done" if status == "completed" else "in_progress",
+            timeframe=timeframe,
+            due_at=deadlines.service_due(timeframe, created),
+            # Accepting a referral starts its service; completing it delivers it.
+            status={"requested": "planned", "accepted": "in_progress"}.get(status, "done"),
             created_by=self.counsellor,
             created_at=created,
-            completed_at=created + timedelta(days=4) if status == "completed" else None,
+            completed_at=delivered if status == "completed" else None,
         )
         if offered is None:
             return
@@ -451,8 +506,8 @@ class _History:
             status=status,
             note=f"{MARK} the child agreed to this referral.",
             requested_by=self.counsellor,
-            requested_at=created + timedelta(hours=2),
-            responded_at=created + timedelta(hours=6) if status != "requested" else None,
+            requested_at=created + timedelta(minutes=10),
+            responded_at=answered if status != "requested" else None,
             responded_by=partner.name if status != "requested" else "",
-            completed_at=created + timedelta(days=4) if status == "completed" else None,
+            completed_at=delivered if status == "completed" else None,
         )

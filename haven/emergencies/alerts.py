@@ -20,7 +20,7 @@ import secrets
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from haven.emergencies import config, people, timeline
 from haven.emergencies.models import Alert, AlertRole, AlertStatus, Emergency, EmergencyStatus
@@ -180,10 +180,12 @@ def _to_supervisor(alert: Alert, reason: str) -> None:
     where = str(emergency.district) if emergency.district else "district not known"
     page = config.public_base_url() + reverse("emergencies:detail", args=[emergency.reference])
     # The reference, the district and why: nothing about the child in e-mail.
+    reason = reason or "It needs a supervisor."
     _send_email(
-        f"[Haven] Emergency {emergency.reference}: {reason or 'needs a supervisor'}",
-        f"Emergency {emergency.reference} ({where}), opened "
-        f"{emergency.opened_at:%d %B %Y %H:%M} UTC: {reason or 'needs a supervisor'}.\n"
+        f"[Haven] Emergency {emergency.reference}: {reason.rstrip('.')}",
+        f"Emergency {emergency.reference} ({where}) was opened on "
+        f"{dateformat.format(emergency.opened_at, 'j M Y')} at "
+        f"{dateformat.format(emergency.opened_at, 'H:i')} UTC.\n\n{reason}\n\n"
         f"Status: {emergency.get_status_display()}.\n\n"
         f"Find a responder and assign them here:\n{page}\n",
         user.email,

@@ -62,7 +62,10 @@ def _escalate(pk: int, level: int, due_at, now) -> bool:
             emergency.status = EmergencyStatus.ALERTING
             emergency.partner = emergency.partner or responder.partner
             wait = times.acknowledge_minutes
-            reason = f"no acknowledgement: {responder.name} ({responder.partner.name}) alerted next"
+            reason = (
+                f"No acknowledgement yet: {responder.name} ({responder.partner.name}) "
+                "was alerted next."
+            )
         else:
             wait = times.realert_minutes
             reason = _still_nobody(emergency, now)
@@ -103,11 +106,14 @@ def _next_responder(emergency: Emergency, now):
 
 def _still_nobody(emergency: Emergency, now) -> str:
     if emergency.needs_confirmation:
-        return "still not confirmed: " + held_reason()
+        return "Still not confirmed. " + held_reason()
     if emergency.status == EmergencyStatus.UNASSIGNED:
         return nobody_reason(emergency)
     minutes = round((now - emergency.opened_at).total_seconds() / 60)
-    return f"no responder has acknowledged after {minutes} minutes; all on call were alerted"
+    return (
+        f"No responder has acknowledged after {minutes} minutes, and all on call were "
+        "alerted: assign a responder by hand."
+    )
 
 
 def _note_targets_missed(now) -> None:

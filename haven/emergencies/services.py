@@ -82,6 +82,11 @@ def open_emergency(
     now = timezone.now()
     times = config.times(organisation)
     from_public = actor.user is None and report is not None and report.source == Source.PUBLIC
+    if case is None and contact is not None and contact.case_id is not None:
+        # Raised from a contact that is part of a case: the emergency is about the same
+        # child, so the case lists it (as opening a case from a contact takes its
+        # emergencies along, haven.cases.services).
+        case = contact.case
     with transaction.atomic():
         held = from_public and _over_public_limit(organisation, now)
         emergency = Emergency.objects.create(
@@ -144,8 +149,8 @@ def _over_public_limit(organisation, now) -> bool:
 
 def held_reason() -> str:
     return (
-        f"opened from the public form beyond the limit of {public_limit()} an hour: "
-        "confirm it on its page before any responder is alerted"
+        f"Opened from the public form beyond the limit of {public_limit()} an hour: "
+        "confirm it on its page before any responder is alerted."
     )
 
 
@@ -219,10 +224,11 @@ def _mark_confirmed(emergency: Emergency, actor: Actor, now, via: str) -> None:
 
 
 def nobody_reason(emergency: Emergency) -> str:
-    """Why no responder could be alerted, in words for supervisors."""
+    """Why no responder could be alerted: a sentence for supervisors (in the e-mail, the
+    page's message and the timeline), saying what to do."""
     district = emergency.district
     if district is None:
-        return "no responder: the district is not known"
+        return "The child's district is not known: assign a responder by hand."
     covering = ServicePartner.objects.filter(
         organisation_id=emergency.organisation_id,
         active=True,
@@ -230,8 +236,8 @@ def nobody_reason(emergency: Emergency) -> str:
         districts=district,
     )
     if not covering.exists():
-        return f"no responder: no partner responds in {district.name}"
-    return f"no responder on call in {district.name}"
+        return f"No partner responds in {district.name}: assign a responder by hand."
+    return f"No responder is on call in {district.name} now: assign a responder by hand."
 
 
 # --- Responding ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from haven.emergencies.forms import AcknowledgeForm, AssignForm, EmergencyForm, 
 from haven.emergencies.models import Emergency, EmergencyStatus
 from haven.helpline.access import access_contact
 from haven.helpline.identity import mask, unseal
+from haven.messaging.links import simulated_phone_url
 from haven.reports.access import access_report
 from haven.triage import panels
 from haven.triage.actions import ActionError
@@ -128,9 +129,8 @@ def _opened(request, emergency: Emergency, verb: str = "opened"):
     if emergency.status == EmergencyStatus.UNASSIGNED:
         messages.error(
             request,
-            f"Emergency {emergency.reference} {verb}, but no responder could be alerted "
-            f"({services.nobody_reason(emergency)}). Supervisors have been alerted: "
-            "assign a responder below.",
+            f"Emergency {emergency.reference} {verb}, but no responder could be alerted. "
+            f"{services.nobody_reason(emergency)} The supervisors have been alerted too.",
         )
     else:
         messages.success(
@@ -284,9 +284,22 @@ def _detail(request, emergency: Emergency, *, revealed=None, **bound):
         "times": board.closed_row(emergency),
         "clock_now_ms": board.now_ms(),
         "timeline": timeline.rows(emergency),
-        "alerts": emergency.alerts.select_related("responder__partner", "user", "outbound_message"),
+        "alerts": _alerts(request.user, emergency),
         "errors": [link for form in refused for link in error_links(form, "emergency-actions")],
         "public_limit": services.public_limit(),
         **forms,
     }
     return render(request, "emergencies/detail.html", context, status=400 if refused else 200)
+
+
+def _alerts(user, emergency: Emergency) -> list:
+    alerts = list(
+        emergency.alerts.select_related("responder__partner", "user", "outbound_message__channel")
+    )
+    # On a fake SMS channel (a demo), supervisors may read what the responder's phone
+    # got, link included, on the channel's browser "phone"; never for a real provider.
+    for alert in alerts:
+        message = alert.outbound_message
+        phone_url = simulated_phone_url(message) if message and user.is_supervisor else ""
+        alert.phone_url = phone_url  # type: ignore[attr-defined]
+    return alerts

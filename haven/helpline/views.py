@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.audit.services import Actor, client_ip
-from haven.helpline import repeats, services, taxonomy
+from haven.helpline import danger, repeats, services, taxonomy
 from haven.helpline.access import (
     access_contact,
     access_contact_to_edit,
@@ -168,6 +168,7 @@ def _form_page(request, form: ContactForm, contact: Contact | None):
             "form": form,
             "contact": contact,
             "history": history,
+            "missing_emergency": danger.missing_emergency(contact) if contact else "",
             "errors": error_links(form, FORM_ID),
             "form_id": FORM_ID,
         },
@@ -221,7 +222,7 @@ def contact_detail(request, contact_ref: str):
 @require_POST
 @helpline_staff_required
 def contact_reveal(request, contact_ref: str):
-    """The identifying details in full, on this one page: leaving or reloading it masks
+    """The identifying details in full, on this one page (never cached): leaving it masks
     them again."""
     contact = access_contact(request.user, contact_ref)
     if contact.anonymised_at is not None:
@@ -246,6 +247,7 @@ def _detail_page(request, contact: Contact, revealed):
             "revealed": revealed is not None,
             "editable": may_edit(request.user, contact),
             "emergencies": list(contact.emergencies.order_by("-opened_at")),
+            "missing_emergency": danger.missing_emergency(contact),
             "history": repeats.repeat_history(actor, request.user, contact),
         },
     )

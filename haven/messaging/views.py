@@ -23,7 +23,7 @@ from haven.helpline.identity import mask_number, unseal
 from haven.messaging import channels, services, webhooks
 from haven.messaging.access import access_channel, channels_for
 from haven.messaging.forms import ChannelForm, SimulateForm, TestMessageForm
-from haven.messaging.links import inbound_url, status_url
+from haven.messaging.links import inbound_url, simulated_phone_url, status_url
 from haven.messaging.models import (
     OutboundMessage,
     OutboundStatus,
@@ -60,6 +60,9 @@ def channel_list(request):
     )
     for message in outbound:
         message.to_masked = _masked(message.to_sealed)  # type: ignore[attr-defined]
+        # On a fake channel, the browser "phone" shows what the recipient got (a
+        # responder's alert link, for instance): the demo's only way to read it.
+        message.phone_url = simulated_phone_url(message)  # type: ignore[attr-defined]
     rejected = (
         RejectedWebhook.objects.filter(channel__organisation_id=organisation_id)
         .select_related("channel")

@@ -267,10 +267,15 @@ class ReportForm(forms.Form):
                 ),
             )
         where = ("danger_district", "danger_location")
+        where_given = any(str(data.get(name) or "").strip() for name in where)
+        # The category "A child in danger now" with a place is the same request as the
+        # tick: a reporter who chose it and said where wants someone sent, tick or not.
+        if data.get("category") == Category.DANGER_NOW and where_given:
+            data["in_danger"] = True
         if (
             data.get("in_danger")
             and not any(name in self.errors for name in where)
-            and not any(str(data.get(name) or "").strip() for name in where)
+            and not where_given
         ):
             self.add_error(
                 "danger_location",

@@ -85,6 +85,10 @@ def _remember(submission: Submission, in_danger: bool = False) -> dict:
         "danger_now": submission.report.category == Category.DANGER_NOW or in_danger,
         # An emergency was opened so that the helpline can try to send someone.
         "emergency": bool(submission.emergency),
+        # The reporter said where the child is (an emergency was asked for), whether or
+        # not one could be opened at once: the confirmation must not say "we cannot
+        # send help" to someone the form offered it to.
+        "where_given": in_danger,
         "rejected": [{"name": r.name, "code": r.code} for r in submission.rejected],
     }
 

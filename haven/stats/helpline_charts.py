@@ -26,6 +26,7 @@ from haven.stats.charts import (
     count_scale,
 )
 from haven.stats.helpline import HelplineFigures, Row, Share
+from haven.stats.helpline_emergencies import band_rule
 from haven.stats.helpline_suppression import COMPLEMENT, SMALL, THRESHOLD
 from haven.stats.services import WEEK
 
@@ -37,6 +38,8 @@ class ArrivalChart(Chart):
     marks: list[Point] = field(default_factory=list)
     target_x: float = 0
     target_label: str = ""
+    # The bands' names ("105 to 120") are wider than one number: a size that keeps them apart.
+    x_tick_font_size: int = 12
 
 
 def arrival_chart(figures: HelplineFigures) -> ArrivalChart:
@@ -66,8 +69,8 @@ def arrival_chart(figures: HelplineFigures) -> ArrivalChart:
         description=(
             f"Bar chart of {figures.emergencies.text} emergencies by minutes from opening to "
             f"arrival, in steps of a quarter of the {target}-minute target, then later, then "
-            f"no arrival; a vertical line marks the target. Bars of fewer than 5 are dashed "
-            f"outlines up to 4."
+            f"no arrival; a vertical line marks the target. {band_rule(target)} "
+            "Bars of fewer than 5 are dashed outlines up to 4."
             if figures.emergencies.value
             else "Bar chart: no emergency was opened in this range."
         ),
@@ -92,12 +95,14 @@ def arrival_chart(figures: HelplineFigures) -> ArrivalChart:
 
 
 def _short(label: str) -> str:
-    """ "15-30 min" -> "≤30"; "Over 120 min" -> ">120"; "No arrival" -> "None"."""
+    """The table's band without its unit, so that chart and table say the same:
+    "15-30 min" -> "15-30" (with an en dash); "Over 120 min" -> ">120"; "No arrival" ->
+    "None"."""
     if label.startswith("Over "):
         return ">" + label.split()[1]
     if label == "No arrival":
         return "None"
-    return "≤" + label.split("-")[1].split()[0]
+    return label.removesuffix(" min")
 
 
 def share_chart(figures: HelplineFigures) -> Chart:

@@ -27,6 +27,8 @@ NO_DISTRICT = "none"
 # The arrival distribution: eight bars of a quarter of the target each (so the target is
 # the boundary after the fourth), then "later" and "no arrival".
 QUARTERS = 8
+# Between the bounds of a band ("0 to 15 min" with an en dash), in the table and the chart.
+DASH = "\N{EN DASH}"
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,7 @@ class Emergencies:
         buckets: list[tuple[Key, str, float | None, float | None]] = [
             (
                 ("e", "bucket", n),
-                f"{_minutes(edges[n])}-{_minutes(edges[n + 1])} min",
+                f"{_minutes(edges[n])}{DASH}{_minutes(edges[n + 1])} min",
                 edges[n],
                 edges[n + 1],
             )
@@ -238,6 +240,16 @@ class Emergencies:
         self.counts.line((*everyone, "within"), [b[0] for b in buckets[:4]])
         buckets.append(((*everyone, "no_arrival"), "No arrival", None, None))
         return buckets
+
+
+def band_rule(target_minutes: float) -> str:
+    """How the arrival bands meet, said once for the chart and the table alike."""
+    first = _minutes(target_minutes / 4)
+    return (
+        f"Each band includes its upper bound: an arrival after exactly {first} minutes "
+        f"counts in “0{DASH}{first} min”, one after {first} minutes and a few seconds in the "
+        "next."
+    )
 
 
 def _target_minutes(organisation) -> int:

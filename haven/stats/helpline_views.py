@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from haven.accounts.access import supervisor_required
 from haven.stats import helpline, helpline_charts, helpline_exports
 from haven.stats.forms import RangeForm
+from haven.stats.helpline_emergencies import band_rule
 from haven.stats.services import DateRange
 from haven.stats.views import _export
 
@@ -53,6 +54,7 @@ def overview(request):
             },
             "query": urlencode({"from": date_range.start, "to": date_range.end}),
             "arrival_chart": helpline_charts.arrival_chart(figures),
+            "band_rule": band_rule(figures.target_minutes),
             "share_chart": helpline_charts.share_chart(figures),
             "time_zone": timezone.get_current_timezone_name(),
         },
@@ -64,12 +66,19 @@ def overview(request):
 @never_cache
 def export(request, fmt: str):
     if fmt == "csv":
+
+        def write_csv(figures, out):
+            # A byte-order mark first: without it Excel reads the file as the local
+            # code page and mangles "—" and "<5"'s neighbours; other tools skip it.
+            out.write("\ufeff")
+            return helpline_exports.write_csv(figures, out)
+
         return _export(
             request,
             "helpline_csv",
             "haven-helpline",
             helpline.figures,
-            helpline_exports.write_csv,
+            write_csv,
             form_class=HelplineRangeForm,
         )
     if fmt == "json":

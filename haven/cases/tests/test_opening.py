@@ -168,3 +168,33 @@ def test_opening_with_an_assignee_ends_registration(contact, counsellor, clock):
     assert case.stage == Stage.ASSESSMENT
     assert case.assigned_to == counsellor
     assert [r.stage for r in case.stage_records.all()] == ["registration", "assessment"]
+
+
+def test_opening_a_case_from_a_contact_takes_in_the_emergencies_raised_from_it(
+    organisation, counsellor, contact
+):
+    raised = make_emergency(organisation, contact=contact, reference="E-22222-22222")
+    elsewhere = open_for(
+        counsellor, emergency=make_emergency(organisation, reference="E-33333-33333")
+    )
+    in_other_case = make_emergency(
+        organisation, contact=contact, case=elsewhere, reference="E-44444-44444"
+    )
+
+    case = open_for(counsellor, contact=contact)
+
+    assert Emergency.objects.get(pk=raised.pk).case == case
+    assert Emergency.objects.get(pk=in_other_case.pk).case == elsewhere
+    opened = AuditEvent.objects.filter(action="case.opened").latest("pk")
+    assert opened.detail["contact_emergencies"] == [raised.reference]
+
+
+def test_adding_a_contact_to_a_case_takes_in_its_emergencies(organisation, counsellor, case):
+    later = make_contact(organisation, counsellor)
+    raised = make_emergency(organisation, contact=later)
+
+    services.link_contact(counsellor, case, later)
+
+    assert Emergency.objects.get(pk=raised.pk).case == case
+    linked = AuditEvent.objects.get(action="case.contact_linked")
+    assert linked.detail["contact_emergencies"] == [raised.reference]

@@ -266,8 +266,10 @@ def test_the_assessment_is_saved_then_the_case_moves_on_from_the_page(chris, cas
     moved = chris.post(
         url, {"which": "assessment", "assessment-text": "Hit at home", "advance": "1"}
     )
-    assert moved.status_code == 302
+    assert moved.status_code == 302 and moved["Location"].endswith("#plan-title")
     assert Case.objects.get(pk=case.pk).stage == Stage.PLAN
+    to_services = chris.post(url, {"which": "plan", "plan-text": "Shelter", "advance": "1"})
+    assert to_services["Location"].endswith("#services-title")
     assert chris.post(url, {"which": "nonsense", "x-text": "y"}).status_code == 400
 
 
@@ -379,3 +381,43 @@ def test_details_form_refuses_another_organisations_district(chris, case, other_
     )
     assert response.status_code == 400
     assert Case.objects.get(pk=case.pk).district_id != theirs.pk
+
+
+def test_the_case_page_and_its_printout_list_the_emergencies_of_its_contacts(
+    chris, organisation, case, contact
+):
+    # Linked to the contact before the case took in its contacts' emergencies.
+    raised = make_emergency(organisation, contact=contact, reference="E-55555-55555")
+    url = reverse("cases:detail", args=[case.reference])
+
+    page = chris.get(url).content.decode()
+    linked = page[page.index('id="linked-title"') :]
+    assert raised.reference in linked
+    assert reverse("emergencies:detail", args=[raised.reference]) in linked
+    printed = chris.get(reverse("cases:print", args=[case.reference])).content.decode()
+    assert f"Emergencies: {raised.reference} (" in printed
+
+
+def test_marking_a_follow_up_done_says_so_when_the_next_one_is_already_due_that_day(
+    chris, case, counsellor, clock
+):
+    case = services.advance(counsellor, case, "plan", "She is hit at home.")
+    case = services.advance(counsellor, case, "services", "Shelter tonight.")
+    case = services.advance(counsellor, case, Stage.FOLLOW_UP, "Moved on without services")
+    automatic = case.follow_ups.get()
+    visit = delivery.add_follow_up(counsellor, case, clock.now + timedelta(days=1), "Visit")
+    page = chris.get(detail(case)).content.decode()
+    # With the automatic follow-up still open, no next date is suggested.
+    assert f'name="done-{visit.pk}-next_due" value=' not in page
+
+    response = chris.post(
+        reverse("cases:follow_up_done", args=[visit.pk]),
+        {
+            f"done-{visit.pk}-outcome": "She is well",
+            f"done-{visit.pk}-next_due": automatic.due_at.date().isoformat(),
+        },
+        follow=True,
+    )
+
+    assert "so no second one was scheduled for that day" in response.content.decode()
+    assert case.follow_ups.filter(done_at=None).get() == automatic

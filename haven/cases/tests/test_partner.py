@@ -11,6 +11,7 @@ from haven.cases import delivery, services
 from haven.cases.access import referrals_for_partner
 from haven.cases.models import CaseReferral, ReferralStatus, ServiceStatus, Timeframe
 from haven.cases.tests.conftest import CHILD_NAME, NOTE, make_contact, open_for
+from haven.cases.timeline import timeline
 from haven.network.models import PartnerMembership, ServicePartner, ServiceType
 
 
@@ -143,3 +144,16 @@ def test_staff_of_another_organisation_and_their_responders_get_404(
     their_responder = make_user(other_organisation, "tara", Role.RESPONDER)
     PartnerMembership.objects.create(user=their_responder, partner=theirs)
     assert verified_client(client, their_responder).get(page(referral)).status_code == 404
+
+
+def test_the_case_timeline_shows_the_partners_first_read_of_a_referral_once(
+    rita_client, referral, case
+):
+    for _ in range(3):
+        rita_client.get(page(referral))
+    # A refused answer shows the page again: another look, not another first read.
+    rita_client.post(page(referral), {"action": "decline"})
+
+    assert AuditEvent.objects.filter(action="case.referral_viewed").count() >= 3
+    reads = [entry for entry in timeline(case) if "read by the partner" in entry.what]
+    assert [entry.what for entry in reads] == ["Referral first read by the partner"]

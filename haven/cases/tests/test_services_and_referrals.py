@@ -221,3 +221,28 @@ def test_the_follow_up_stage_is_due_with_its_earliest_open_follow_up(case, couns
 def test_follow_ups_are_assigned_only_to_the_organisations_staff(case, counsellor, outsider, clock):
     with pytest.raises(InvalidInput, match="staff"):
         delivery.add_follow_up(counsellor, case, clock.now, "Call", outsider)
+
+
+def test_completing_a_follow_up_skips_a_next_one_on_a_day_that_already_has_one(
+    case, counsellor, clock
+):
+    case = in_services(case, counsellor)
+    case = services.advance(counsellor, case, Stage.FOLLOW_UP, "Moved on without services")
+    automatic = case.follow_ups.get()
+    visit = delivery.add_follow_up(counsellor, case, clock.now + timedelta(days=1), "Visit")
+
+    done = delivery.complete_follow_up(counsellor, visit, "Fine", automatic.due_at)
+
+    assert done.following is None and done.already == automatic
+    assert FollowUp.objects.filter(case=case, done_at=None).count() == 1
+    event = AuditEvent.objects.filter(action="case.follow_up_done").latest("pk")
+    assert event.detail["next_already_due"] == automatic.pk
+
+
+def test_the_same_follow_up_cannot_be_scheduled_twice_on_one_day(case, counsellor, clock):
+    delivery.add_follow_up(counsellor, case, clock.now + timedelta(days=2), "Call her")
+
+    with pytest.raises(InvalidInput, match="already scheduled"):
+        delivery.add_follow_up(counsellor, case, clock.now + timedelta(days=2), "Call her")
+    other = delivery.add_follow_up(counsellor, case, clock.now + timedelta(days=2), "Visit school")
+    assert case.follow_ups.count() == 2 and other.is_open

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from haven.accounts.models import Organisation, Role, User
-from haven.cases.models import Case, CaseReferral
+from haven.cases.models import Case, CaseReferral, CaseService
 from haven.demo.helpline import MARK, NO_PARTNER_DISTRICT, seed_helpline
 from haven.demo.management.commands.seed_demo import demo_banner
 from haven.demo.seed import seed_demo
@@ -159,3 +159,26 @@ def test_the_helpline_part_seeds_quickly(db, demo):
     seed_helpline(organisation, counsellor, responder)
     assert time.perf_counter() - started < 2
     assert Contact.objects.filter(organisation=organisation).count() == 60
+
+
+def test_the_demo_cases_are_overdue_only_for_real_reasons(db, demo):
+    cases = Case.objects.filter(organisation=demo.organisation)
+    overdue = cases.exclude(stage="closed").get(stage_due_at__lt=timezone.now())
+    # Registration ends when someone is assigned: the overdue one is waiting for that.
+    assert overdue.stage == "registration" and overdue.assigned_to is None
+    assert all(case.assigned_to is not None for case in cases.exclude(stage="registration"))
+    for case in cases.exclude(stage="closed"):
+        current = case.stage_records.get(completed_at=None)
+        assert (current.stage, current.due_at) == (case.stage, case.stage_due_at)
+    late_services = CaseService.objects.filter(
+        case__in=cases.exclude(stage="closed"),
+        status__in=["planned", "in_progress"],
+        due_at__lt=timezone.now(),
+    )
+    assert not late_services.exists()
+
+
+def test_each_demo_service_has_at_most_one_referral(db, demo):
+    services = CaseService.objects.filter(case__organisation=demo.organisation)
+    assert services.exists()
+    assert all(service.referrals.count() <= 1 for service in services)

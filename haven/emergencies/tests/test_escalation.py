@@ -41,7 +41,7 @@ def test_no_acknowledgement_alerts_the_next_responder_and_the_supervisors(
     assert ben_alert.level == 1
     assert mails_to(network.ben.email), "the next responder on the rota is alerted"
     [to_supervisor] = mails_to(supervisor.email)
-    assert "no acknowledgement" in to_supervisor.subject
+    assert "No acknowledgement yet: Ben (Safe Hands) was alerted next" in to_supervisor.subject
     assert emergency.alerts.filter(user=supervisor, role=AlertRole.SUPERVISOR, level=1).count() == 2
     escalated = emergency.events.get(kind="escalated")
     assert escalated.detail["level"] == 1 and escalated.detail["responder"] == "Ben"
@@ -65,7 +65,7 @@ def test_a_responder_who_never_answers_is_passed_over_then_supervisors_are_reale
     assert emergency.escalation_level == 3 and emergency.status == EmergencyStatus.ALERTING
     assert emergency.next_escalation_at == clock.now + timedelta(minutes=10)
     assert emergency.alerts.filter(level=3, role=AlertRole.RESPONDER).count() == 0
-    assert "all on call were alerted" in mails_to(supervisor.email)[-1].body
+    assert "all on call were alerted: assign a responder" in mails_to(supervisor.email)[-1].body
     assert len(mails_to(supervisor.email)) == 3
 
     clock.advance(minutes=9)

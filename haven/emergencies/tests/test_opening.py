@@ -7,11 +7,12 @@ from django.core import mail
 
 from haven.audit.models import AuditEvent
 from haven.audit.services import Actor
+from haven.cases.services import open_case
 from haven.emergencies import alerts, services
 from haven.emergencies.models import Alert, AlertStatus, Emergency, EmergencyStatus
 from haven.emergencies.tests.conftest import WHAT, WHERE, link_in, mails_to, sms_to, token_in
 from haven.helpline.identity import unseal
-from haven.helpline.services import settings_for
+from haven.helpline.services import settings_for, start_contact
 from haven.messaging.providers import FakeProvider
 
 
@@ -135,7 +136,9 @@ def test_a_district_with_no_partner_opens_unassigned_and_alerts_supervisors(
             Actor.for_user(counsellor), organisation, district=network.empty, location=WHERE
         )
     assert emergency.status == EmergencyStatus.UNASSIGNED and emergency.partner is None
-    assert "no partner responds in Empty" in mails_to(supervisor.email)[0].body
+    [message] = mails_to(supervisor.email)
+    assert "No partner responds in Empty: assign a responder by hand." in message.body
+    assert "no responder:" not in message.body and "no responder:" not in message.subject
     assert emergency.events.filter(kind="unassigned").exists()
 
 
@@ -147,7 +150,7 @@ def test_a_district_with_nobody_on_call_opens_unassigned(
             Actor.for_user(counsellor), organisation, district=network.quiet, location=WHERE
         )
     assert emergency.status == EmergencyStatus.UNASSIGNED
-    assert "no responder on call in Quiet" in mails_to(supervisor.email)[0].body
+    assert "No responder is on call in Quiet now" in mails_to(supervisor.email)[0].body
     assert FakeProvider.outbox == []
 
 
@@ -210,3 +213,15 @@ def test_a_failing_mail_server_is_recorded_on_the_alert(
     assert email.status == AlertStatus.FAILED and "could not be sent" in email.error
     assert not Emergency.objects.filter(status=EmergencyStatus.CLOSED).exists()
     assert mail.outbox == []
+
+
+def test_an_emergency_raised_from_a_contact_in_a_case_joins_that_case(
+    open_in_north, organisation, counsellor
+):
+    contact = start_contact(counsellor, organisation, channel="phone", counsellor=counsellor)
+    case = open_case(counsellor, organisation, contact=contact)
+    contact.refresh_from_db()
+
+    emergency = open_in_north(contact=contact)
+
+    assert Emergency.objects.get(pk=emergency.pk).case == case

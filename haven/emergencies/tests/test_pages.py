@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from conftest import make_user, verified_client
@@ -216,7 +217,7 @@ def test_staff_open_an_emergency_by_hand_from_the_board(
     emergency = Emergency.objects.get()
     assert emergency.status == EmergencyStatus.UNASSIGNED
     page = supervisor_client.get(response["Location"]).content.decode()
-    assert "no responder could be alerted" in page
+    assert "no responder could be alerted. No partner responds in Empty: assign a " in page
 
 
 # --- The board and its JSON ---------------------------------------------------------------
@@ -409,3 +410,34 @@ def test_a_supervisor_alerted_in_the_app_sees_it_first_on_the_board(
 def test_a_counsellor_not_alerted_sees_no_alert_banner(counsellor_client, emergency):
     html = counsellor_client.get(reverse("emergencies:board")).content.decode()
     assert "You were alerted" not in html
+
+
+def test_an_outcome_note_is_announced_before_the_details_are_shown(
+    counsellor, counsellor_client, emergency
+):
+    services.close(
+        emergency, Outcome.SHELTER, "Taken to the night shelter by Asha", actor=counsellor
+    )
+    url = reverse("emergencies:detail", args=[emergency.reference])
+    html = counsellor_client.get(url).content.decode()
+    assert 'Outcome note: <span class="muted">(hidden — reveal to read)</span>' in html
+    assert "night shelter" not in html
+    revealed = counsellor_client.post(reverse("emergencies:reveal", args=[emergency.reference]))
+    assert "Taken to the night shelter by Asha" in revealed.content.decode()
+
+
+def test_supervisors_can_read_what_the_responder_received_on_a_fake_channel_only(
+    counsellor, supervisor_client, emergency, sms_channel, network
+):
+    url = reverse("emergencies:detail", args=[emergency.reference])
+    phone = reverse("messaging:channel_simulate", args=[sms_channel.pk])
+    html = supervisor_client.get(url).content.decode()
+    assert f'href="{phone}?number=%2B919876543210#replies">What the responder received' in html
+    counsellor_client = verified_client(Client(), counsellor)
+    assert "What the responder received" not in counsellor_client.get(url).content.decode()
+    received = supervisor_client.get(f"{phone}?number=%2B919876543210").content.decode()
+    assert emergency.reference in received and "/emergencies/respond/" in received
+
+    sms_channel.provider = "twilio"
+    sms_channel.save()
+    assert "What the responder received" not in supervisor_client.get(url).content.decode()

@@ -88,9 +88,41 @@ def test_in_danger_without_where_asks_where(client, organisation, network):
     assert not Report.objects.exists()
 
 
-def test_where_without_the_box_ticked_opens_no_emergency(client, organisation, network):
-    _send(client, danger_location="The shed")
+def test_where_without_the_box_ticked_opens_no_emergency_for_another_category(
+    client, organisation, network
+):
+    _send(client, category="solicitation", danger_location="The shed")
     assert Report.objects.count() == 1 and not Emergency.objects.exists()
+
+
+def test_a_child_in_danger_now_with_a_place_opens_an_emergency_without_the_tick(
+    client, organisation, network, sms_channel, run_jobs
+):
+    with run_jobs():
+        response = _send(client, danger_district=network.north.pk, danger_location="The shed")
+    assert response.status_code == 302
+    emergency = Emergency.objects.get()
+    assert emergency.report == Report.objects.get() and emergency.district == network.north
+    page = client.get(reverse("reports:sent")).content.decode()
+    assert "passed where the child is to our helpline" in page
+    assert "cannot send" not in page
+
+
+def test_a_child_in_danger_now_without_a_place_is_told_why_no_one_is_sent(
+    client, organisation, network
+):
+    assert _send(client).status_code == 302
+    assert Report.objects.count() == 1 and not Emergency.objects.exists()
+    page = client.get(reverse("reports:sent")).content.decode()
+    assert "You did not tell us where the child is" in page
+    assert "we cannot send help to a child" not in page
+
+
+def test_the_where_fields_are_in_the_page_for_browsers_without_javascript(client, network):
+    html = client.get(REPORT_URL).content.decode()
+    where = html[html.index('id="danger-now-where"') :]
+    assert 'name="danger_location"' in where
+    assert 'id="danger-now-where" class="danger-now-where-fields" hidden' not in html
 
 
 @pytest.mark.parametrize("district", ["999999", "not-a-number"])

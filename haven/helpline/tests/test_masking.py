@@ -36,6 +36,8 @@ def test_revealing_shows_the_details_once_and_records_it(counsellor, counsellor_
     body = response.content.decode()
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert "Asha Devi" in body and CHILD_NUMBER in body and "12 Mill Lane" in body
+    # A reload would post again and reveal again: only leaving masks them.
+    assert "Leave this page to mask them again" in body and "reload" not in body
     event = AuditEvent.objects.get(action="contact.revealed")
     assert event.actor == counsellor
     assert event.detail["fields"] == ["child_name", "contact_detail", "location"]

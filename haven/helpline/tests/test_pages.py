@@ -6,6 +6,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from haven.audit.models import AuditEvent
+from haven.cases.services import open_case as open_case_from
+from haven.emergencies.services import open_emergency
 from haven.helpline import identity
 from haven.helpline.models import Contact, ContactStatus
 from haven.helpline.tests.factories import CHILD_NUMBER, backdate, record_contact
@@ -198,3 +200,56 @@ def test_opening_the_form_of_a_contact_is_audited_as_a_look(counsellor, counsell
     contact = record_contact(counsellor)
     counsellor_client.get(f"/helpline/contacts/{contact.reference}/edit/")
     assert AuditEvent.objects.filter(action="contact.viewed").count() == 1
+
+
+def test_a_contact_completed_in_danger_now_without_an_emergency_prompts_to_raise_one(
+    counsellor_client,
+):
+    response = counsellor_client.post(
+        "/helpline/contacts/new/", _form(risk_level="immediate", finish="complete")
+    )
+    contact = Contact.objects.get()
+    assert response.status_code == 302 and contact.status == ContactStatus.COMPLETED
+    body = counsellor_client.get(response["Location"]).content.decode()
+    raise_url = reverse("emergencies:open_from_contact", args=[contact.reference])
+    prompt = body[body.index('class="panel danger emergency-prompt"') :]
+    assert "No emergency has been raised for this child" in prompt
+    assert f'<a class="button danger" href="{raise_url}">Raise emergency now</a>' in prompt
+
+
+def test_a_draft_whose_actions_say_emergency_raised_is_prompted_on_its_form(
+    counsellor, counsellor_client
+):
+    contact = record_contact(counsellor, actions=["emergency"])
+    body = counsellor_client.get(f"/helpline/contacts/{contact.reference}/edit/").content.decode()
+    assert "emergency-prompt" in body and "“Emergency raised”" in body
+
+
+def test_the_prompt_goes_once_an_emergency_is_raised_and_ordinary_contacts_never_see_it(
+    organisation, counsellor, counsellor_client
+):
+    contact = record_contact(counsellor, risk_level="immediate", complete=True)
+    ordinary = record_contact(counsellor, risk_level="high", complete=True)
+    open_emergency(counsellor, organisation, contact=contact, location="The shed")
+
+    for each in (contact, ordinary):
+        body = counsellor_client.get(f"/helpline/contacts/{each.reference}/").content.decode()
+        assert "emergency-prompt" not in body
+
+
+def test_the_contact_page_lists_its_emergencies_and_its_case(
+    organisation, counsellor, counsellor_client
+):
+    contact = record_contact(counsellor, complete=True)
+    url = f"/helpline/contacts/{contact.reference}/"
+    body = counsellor_client.get(url).content.decode()
+    assert "None raised from this contact" in body and "Not part of a case" in body
+
+    emergency = open_emergency(counsellor, organisation, contact=contact, location="The shed")
+    case = open_case_from(counsellor, organisation, contact=contact)
+
+    body = counsellor_client.get(url).content.decode()
+    assert f'href="{reverse("emergencies:detail", args=[emergency.reference])}"' in body
+    assert emergency.get_status_display() in body
+    assert f'href="{reverse("cases:detail", args=[case.reference])}"' in body
+    assert "Registration" in body

@@ -265,3 +265,23 @@ def test_another_organisations_messages_and_refusals_are_not_listed(
 def test_the_pages_need_a_signed_in_supervisor(client, fake_channel):
     response = client.get("/messaging/channels/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_message_sent_on_a_fake_channel_links_to_what_the_phone_received(
+    supervisor_client, organisation, fake_channel, twilio_channel
+):
+    from haven.helpline.identity import seal
+
+    for channel in (fake_channel, twilio_channel):
+        OutboundMessage.objects.create(
+            organisation=organisation,
+            channel=channel,
+            to_sealed=seal(CHILD),
+            body_sealed=seal("Alert EM-1"),
+            purpose="alert",
+        )
+    body = supervisor_client.get("/messaging/channels/").content.decode()
+    phone = reverse("messaging:channel_simulate", args=[fake_channel.pk])
+    assert body.count("What the phone received") == 1
+    assert f'href="{phone}?number={CHILD.replace("+", "%2B")}#replies"' in body
+    assert "Alert EM-1" in supervisor_client.get(phone, {"number": CHILD}).content.decode()

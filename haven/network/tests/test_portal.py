@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from conftest import verified_client
 from haven.cases.models import Case, CaseReferral
-from haven.emergencies.models import Alert, Emergency
-from haven.network.models import PartnerService
+from haven.emergencies.models import Alert, Emergency, EmergencyStatus
+from haven.network.models import PartnerService, RotaShift
 
 
 def _case(organisation, reference):
@@ -72,7 +72,28 @@ def test_a_responder_sees_only_what_was_referred_or_alerted_to_their_partner(
     assert "E-AAAAA-AAAAA" in body and "E-BBBBB-BBBBB" in body
     assert "E-CCCCC-CCCCC" not in body
     assert "Saathi shelter" in body and "Police desk" not in body
-    assert f"Referral {items['ours'].pk}" in body
+    # Labelled by the case's reference and the service, never by a database id.
+    assert "K-11111-11111: Saathi shelter" in body
+    assert f"Referral {items['ours'].pk}" not in body
+
+
+def test_open_emergencies_come_first_and_the_shifts_are_folded_away(
+    client, responder_user, items, asha, ngo
+):
+    Emergency.objects.filter(reference="E-AAAAA-AAAAA").update(status=EmergencyStatus.CLOSED)
+    now = timezone.now()
+    for day in range(5):
+        start = now + timedelta(days=day, hours=-1)
+        RotaShift.objects.create(
+            partner=ngo, responder=asha, starts_at=start, ends_at=start + timedelta(hours=12)
+        )
+
+    body = verified_client(client, responder_user).get("/network/portal/").content.decode()
+
+    open_part = body[body.index('id="open-emergencies"') : body.index('id="your-shifts"')]
+    assert "E-BBBBB-BBBBB" in open_part and "E-AAAAA-AAAAA" not in open_part
+    assert body.index('id="open-emergencies"') < body.index('id="referrals"')
+    assert "On call now until" in body and "<summary>Your next 5 shifts</summary>" in body
 
 
 def test_portal_items_link_to_the_partner_pages_when_they_exist(client, responder_user, items):

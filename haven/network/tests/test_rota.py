@@ -198,7 +198,7 @@ def test_the_week_page_shows_each_days_shifts_in_order(early, counsellor_client,
     page = counsellor_client.get(f"/network/partners/{ngo.pk}/rota/?week=2030-03-05")
     body = page.content.decode()
     assert page.status_code == 200
-    assert "Week of 4 March 2030" in body
+    assert "Week of 4 Mar 2030" in body
     monday = body[body.index("Monday 4 March") : body.index("Tuesday 5 March")]
     assert monday.index("Ravi Kale") < monday.index("Asha Patil")
     tuesday = body[body.index("Tuesday 5 March") : body.index("Wednesday 6 March")]
@@ -286,7 +286,7 @@ def test_a_week_outside_the_years_a_rota_holds_shows_this_week_instead(
 ):
     page = counsellor_client.get(f"/network/partners/{ngo.pk}/rota/?week={week}")
     assert page.status_code == 200
-    assert "Week of 25 February 2030" in page.content.decode()  # the clock's week
+    assert "Week of 25 Feb 2030" in page.content.decode()  # the clock's week
 
 
 @pytest.mark.parametrize("field", ["starts_at", "ends_at"])

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from haven.network.access import partner_of
 
 PER_PAGE = 25
+SHIFTS = 10  # the next ones; the rota page has the rest
 
 
 def referrals_for(partner):
@@ -61,23 +62,33 @@ def portal(request):
     partner = partner_of(request.user)
     if partner is None:
         return render(request, "network/portal_closed.html", status=403)
-    emergencies = _page(request, emergencies_for(partner), "emergencies_page")
+    now = timezone.now()
+    alerted = emergencies_for(partner)
+    # On a phone the open emergencies come first, before anything that can wait.
+    open_now = list(
+        alerted.exclude(status="closed").select_related("district").order_by("-opened_at")[:20]
+    )
+    emergencies = _page(request, alerted, "emergencies_page")
     referrals = _page(
-        request, referrals_for(partner).select_related("partner_service"), "referrals_page"
+        request,
+        referrals_for(partner).select_related("partner_service", "case"),
+        "referrals_page",
     )
     responder = getattr(request.user, "responder", None)
     shifts = (
-        responder.shifts.filter(ends_at__gt=timezone.now()).order_by("starts_at")[:10]
+        list(responder.shifts.filter(ends_at__gt=now).order_by("starts_at")[:SHIFTS])
         if responder is not None
         else []
     )
     context = {
         "partner": partner,
+        "open_emergencies": open_now,
         "emergencies": emergencies,
         "emergency_links": _links(request, emergencies, "emergencies_page"),
         "referrals": referrals,
         "referral_links": _links(request, referrals, "referrals_page"),
         "shifts": shifts,
+        "on_shift": bool(shifts) and shifts[0].starts_at <= now,
     }
     return render(request, "network/portal.html", context)
 

@@ -29,7 +29,9 @@ def known_helpline(organisation, other_organisation):
 
 def csv_rows(response) -> list[dict[str, str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    # UTF-8 with a byte-order mark, so that Excel shows "—" as it is.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def csv_value(rows, table: str, row: str, column: str) -> str:
@@ -203,3 +205,18 @@ def test_the_downloads_are_named_by_their_range(supervisor_client):
 def test_without_dates_the_page_covers_the_last_90_days(supervisor_client, clock):
     page = supervisor_client.get(PAGE).content.decode()
     assert 'aria-current="page">Last 90 days' in page
+
+
+def test_the_arrival_chart_and_table_name_the_bands_alike_and_say_how_they_meet(
+    supervisor_client, known_helpline
+):
+    page = supervisor_client.get(PAGE, MARCH).content.decode()
+    chart = page[page.index('id="chart-arrival-title"') : page.index("</svg>")]
+    table = page[page.index('id="distribution-table"') :]
+    assert (
+        ">0\N{EN DASH}15</text>" in chart
+        and ">15\N{EN DASH}30</text>" in chart
+        and "≤" not in chart
+    )
+    assert '<th scope="row">0\N{EN DASH}15 min</th>' in table
+    assert "Each band includes its upper bound" in table

@@ -324,20 +324,23 @@ def test_the_share_within_the_target_counts_arrivals_by_each_emergencys_own_targ
 def test_arrival_minutes_are_distributed_in_quarters_of_the_target(march, organisation):
     counts = {b.label: b.count.value for b in march.distribution}
     assert counts == {
-        "0-15 min": 1,
-        "15-30 min": 2,
-        "30-45 min": 1,
-        "45-60 min": 2,
-        "60-75 min": 1,
-        "75-90 min": 2,
-        "90-105 min": 0,
-        "105-120 min": 1,
+        "0\N{EN DASH}15 min": 1,
+        "15\N{EN DASH}30 min": 2,
+        "30\N{EN DASH}45 min": 1,
+        "45\N{EN DASH}60 min": 2,
+        "60\N{EN DASH}75 min": 1,
+        "75\N{EN DASH}90 min": 2,
+        "90\N{EN DASH}105 min": 0,
+        "105\N{EN DASH}120 min": 1,
         "Over 120 min": 0,
         "No arrival": 2,
     }
     HelplineSettings.objects.create(organisation=organisation, emergency_target_minutes=40)
     figures = helpline.figures(organisation, MARCH, now=at(31, 23, 50))
-    assert [b.label for b in figures.distribution][:2] == ["0-10 min", "10-20 min"]
+    assert [b.label for b in figures.distribution][:2] == [
+        "0\N{EN DASH}10 min",
+        "10\N{EN DASH}20 min",
+    ]
     assert figures.target_minutes == 40
 
 
