@@ -11,7 +11,7 @@ import hmac
 import secrets
 from pathlib import Path
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 
@@ -48,6 +48,29 @@ def unseal_text(purpose: bytes, sealed: str) -> str:
     """The text, or "" for nothing sealed. Raises cryptography's InvalidToken when the
     evidence key changed without rotation."""
     return purpose_cipher(purpose).decrypt(sealed.encode()).decode() if sealed else ""
+
+
+class SecretUnreadable(ValueError):
+    """A stored secret cannot be decrypted (the evidence key changed without rotation)."""
+
+
+class SealedSecrets:
+    """Secrets Haven keeps for others (an API token, a provider's auth token), each kind
+    under its own purpose key; `unreadable` tells the operator what to do when one can no
+    longer be decrypted."""
+
+    def __init__(self, purpose: bytes, unreadable: str):
+        self.purpose = purpose
+        self.unreadable = unreadable
+
+    def seal(self, secret: str) -> str:
+        return seal_text(self.purpose, secret)
+
+    def unseal(self, sealed: str) -> str:
+        try:
+            return unseal_text(self.purpose, sealed)
+        except InvalidToken:
+            raise SecretUnreadable(self.unreadable) from None
 
 
 class SealedFileStore:

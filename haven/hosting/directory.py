@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import idna
-from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -24,7 +23,7 @@ from django.db.models import Q
 
 from haven.audit.services import Actor, record
 from haven.fetching import policy
-from haven.hashing.sealing import seal_text, unseal_text
+from haven.hashing.sealing import SealedSecrets, SecretUnreadable
 from haven.hosting import domains
 from haven.hosting.models import DirectoryKind, HostDirectoryEntry
 from haven.triage.actions import InvalidInput
@@ -51,25 +50,11 @@ _PURPOSE = b"haven host directory notice tokens v1"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-class TokenUnreadable(ValueError):
-    """The stored token cannot be decrypted (the evidence key changed without rotation)."""
-
-
-# --- Tokens ----------------------------------------------------------------------------
-
-
-def seal_token(token: str) -> str:
-    # Under a key of its own (see haven.hashing.sealing.purpose_cipher).
-    return seal_text(_PURPOSE, token)
-
-
-def unseal_token(sealed: str) -> str:
-    try:
-        return unseal_text(_PURPOSE, sealed)
-    except InvalidToken:
-        raise TokenUnreadable(
-            "the stored notice API token cannot be decrypted: enter it again"
-        ) from None
+TokenUnreadable = SecretUnreadable
+# Notice API tokens, under a key of their own (see haven.hashing.sealing.purpose_cipher).
+_TOKENS = SealedSecrets(_PURPOSE, "the stored notice API token cannot be decrypted: enter it again")
+seal_token = _TOKENS.seal
+unseal_token = _TOKENS.unseal
 
 
 # --- Matching --------------------------------------------------------------------------

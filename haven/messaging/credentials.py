@@ -5,25 +5,12 @@ purpose label of its own: a provider's token is never encrypted under the same k
 evidence, a partner's token or a child's phone number. Written once, never shown again.
 """
 
-from cryptography.fernet import InvalidToken
+from haven.hashing.sealing import SealedSecrets, SecretUnreadable
 
-from haven.hashing.sealing import seal_text, unseal_text
-
-_PURPOSE = b"haven messaging provider auth token v1"
-
-
-class TokenUnreadable(ValueError):
-    """The stored token cannot be decrypted (the key changed without rotation)."""
-
-
-def seal_token(token: str) -> str:
-    return seal_text(_PURPOSE, token)
-
-
-def unseal_token(sealed: str) -> str:
-    try:
-        return unseal_text(_PURPOSE, sealed)
-    except InvalidToken:
-        raise TokenUnreadable(
-            "the channel's auth token cannot be decrypted: enter it again on the channel page"
-        ) from None
+TokenUnreadable = SecretUnreadable
+_TOKENS = SealedSecrets(
+    b"haven messaging provider auth token v1",
+    "the channel's auth token cannot be decrypted: enter it again on the channel page",
+)
+seal_token = _TOKENS.seal
+unseal_token = _TOKENS.unseal

@@ -6,25 +6,12 @@ exchange credentials are: a partner's token and a piece of evidence are never en
 under the same key.
 """
 
-from cryptography.fernet import InvalidToken
+from haven.hashing.sealing import SealedSecrets, SecretUnreadable
 
-from haven.hashing.sealing import seal_text, unseal_text
-
-_PURPOSE = b"haven routing partner api token v1"
-
-
-class TokenUnreadable(ValueError):
-    """The stored token cannot be decrypted (the key changed without rotation)."""
-
-
-def seal_token(token: str) -> str:
-    return seal_text(_PURPOSE, token)
-
-
-def unseal_token(sealed: str) -> str:
-    try:
-        return unseal_text(_PURPOSE, sealed)
-    except InvalidToken:
-        raise TokenUnreadable(
-            "the partner's API token cannot be decrypted: enter it again in the directory"
-        ) from None
+TokenUnreadable = SecretUnreadable
+_TOKENS = SealedSecrets(
+    b"haven routing partner api token v1",
+    "the partner's API token cannot be decrypted: enter it again in the directory",
+)
+seal_token = _TOKENS.seal
+unseal_token = _TOKENS.unseal
