@@ -4,7 +4,10 @@ Starts Haven as `haven run --no-worker` starts it (gunicorn with uvicorn workers
 default polling chat bus) on 127.0.0.1 with a temporary data directory, then, for each
 transport in turn:
 
-1. opens `--chats` web chats through the public start page (as children do);
+1. opens `--chats` web chats through the public start page (as children do, each from
+   an address of its own: Haven allows only a few chats an hour from one address, so
+   the server trusts one proxy and each child sends its own X-Forwarded-For); the
+   child's key comes back in the chat cookie, as in a browser;
 2. supervisors take them (POST to the take button, as the queue page does), signed in
    with sessions made before the server starts (password and TOTP verified, as after
    the real sign-in);
@@ -198,7 +201,7 @@ class Phase:
 
 @dataclass
 class Chat:
-    token: str
+    token: str  # the chat cookie's value
     conversation_id: int = 0
     child_last: int = 0
     staff_last: int = 0
@@ -218,26 +221,33 @@ def csrf_headers(extra=None) -> dict:
 STARTING_AT_ONCE = 10
 
 
-async def open_chats(port: int, count: int) -> list[Chat]:
+CHAT_COOKIE = "haven_chat"
+
+
+async def open_chats(port: int, count: int, first: int = 0) -> list[Chat]:
     gate = asyncio.Semaphore(STARTING_AT_ONCE)
 
-    async def one(_n: int) -> Chat:
+    async def one(n: int) -> Chat:
         async with gate:
-            return await _start(port)
+            return await _start(port, n)
 
-    return list(await asyncio.gather(*(one(n) for n in range(count))))
+    return list(await asyncio.gather(*(one(first + n) for n in range(count))))
 
 
-async def _start(port: int) -> Chat:
+async def _start(port: int, n: int) -> Chat:
     client = Http(port, {"csrftoken": CSRF})
     body = urlencode({"language": "en", "csrfmiddlewaretoken": CSRF}).encode()
-    status, headers, _ = await client.request(
-        "POST", "/chat/", body, {"Content-Type": "application/x-www-form-urlencoded"}
+    address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256 + 1}"
+    status, _headers, _ = await client.request(
+        "POST",
+        "/chat/",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": address},
     )
     await client.close()
-    if status != 302:
+    if status != 302 or CHAT_COOKIE not in client.cookies:
         raise RuntimeError(f"starting a chat answered {status}")
-    return Chat(token=headers["location"].split("/chat/c/")[1].strip("/"))
+    return Chat(token=client.cookies[CHAT_COOKIE])
 
 
 async def take_all(port: int, chats: list[Chat], sessions: list[str]) -> None:
@@ -274,10 +284,10 @@ async def sender_loop(phase: Phase, send, offset: float, args, stop_at: float) -
 # --- WebSocket transport --------------------------------------------------------------
 
 
-async def websocket_side(phase, port, chat, side, session, done):
+async def websocket_side(phase, port, chat, side, session, done, delay=0.0):
     if side == "child":
-        path = f"/chat/c/{chat.token}/ws"
-        headers = {}
+        path = "/chat/room/ws"
+        headers = {"Cookie": f"{CHAT_COOKIE}={chat.token}"}
     else:
         path = f"/chat/ws/{chat.conversation_id}"
         headers = {"Cookie": f"sessionid={session}"}
@@ -287,6 +297,7 @@ async def websocket_side(phase, port, chat, side, session, done):
     connected = asyncio.Event()
 
     async def receive() -> None:
+        await asyncio.sleep(delay)
         first = True
         while not done.is_set():
             try:
@@ -339,10 +350,10 @@ async def websocket_side(phase, port, chat, side, session, done):
 # --- Long-poll transport --------------------------------------------------------------
 
 
-async def longpoll_side(phase, port, chat, side, session, done):
+async def longpoll_side(phase, port, chat, side, session, done, delay=0.0):
     if side == "child":
-        base = f"/chat/c/{chat.token}"
-        cookies = {"csrftoken": CSRF}
+        base = "/chat/room"
+        cookies = {"csrftoken": CSRF, CHAT_COOKIE: chat.token}
     else:
         base = f"/chat/conversations/{chat.conversation_id}"
         cookies = {"csrftoken": CSRF, "sessionid": session}
@@ -351,6 +362,7 @@ async def longpoll_side(phase, port, chat, side, session, done):
     poller, poster = Http(port, cookies), Http(port, cookies)
 
     async def receive() -> None:
+        await asyncio.sleep(delay)
         while not done.is_set():
             query = urlencode({"after": getattr(chat, attr), "status": getattr(chat, status_attr)})
             try:
@@ -406,22 +418,32 @@ async def longpoll_side(phase, port, chat, side, session, done):
 # --- One phase ------------------------------------------------------------------------
 
 
-async def run_phase(name, transport, port, sessions, env, args) -> Phase:
+async def run_phase(name, transport, port, sessions, env, args, first=0) -> Phase:
     phase = Phase(name)
-    chats = await open_chats(port, args.chats)
+    chats = await open_chats(port, args.chats, first)
     ids = json.loads(haven(env, "shell", code=IDS).strip().splitlines()[-1])
     for chat in chats:
         chat.conversation_id = ids[hashlib.sha256(chat.token.encode()).hexdigest()]
     await take_all(port, chats, sessions)
     phase.chats = len(chats)
     done = asyncio.Event()
+    count = 2 * len(chats)
     sides = [
-        transport(phase, port, chat, side, sessions[n % len(sessions)], done)
+        transport(
+            phase,
+            port,
+            chat,
+            side,
+            sessions[n % len(sessions)],
+            done,
+            args.ramp * (2 * n + k) / count,
+        )
         for n, chat in enumerate(chats)
-        for side in ("child", "staff")
+        for k, side in enumerate(("child", "staff"))
     ]
     connected = await asyncio.gather(*sides)
-    await asyncio.sleep(1.0)  # the joined messages arrive; then the clock starts
+    # The joined messages arrive (and every client has connected); then the clock starts.
+    await asyncio.sleep(1.0 + args.ramp)
     started = time.monotonic()
     stop_at = started + args.seconds
     count = len(connected)
@@ -526,7 +548,8 @@ def report(phases: list[Phase], args, stored: int, database: str) -> None:
         f"{platform.python_version()}. Server: `haven run --no-worker`, {args.web_workers} "
         f"gunicorn (uvicorn) processes, {database}, chat bus {args.bus}; load generator on "
         f"the same machine. {args.chats} chats per transport, each side sending every "
-        f"{args.interval:g} s for {args.seconds:g} s."
+        f"{args.interval:g} s for {args.seconds:g} s"
+        + (f"; clients opened over {args.ramp:g} s." if args.ramp else "; clients opened at once.")
     )
     print(
         f"{'transport':<11}{'chats':>6}{'sent':>7}{'acked':>7}{'recv':>7}{'lost':>6}"
@@ -556,7 +579,9 @@ async def run_all(env, sessions, port, args) -> list[Phase]:
     if args.only in (None, "websocket"):
         phases.append(await run_phase("websocket", websocket_side, port, sessions, env, args))
     if args.only in (None, "longpoll"):
-        phases.append(await run_phase("long-poll", longpoll_side, port, sessions, env, args))
+        phases.append(
+            await run_phase("long-poll", longpoll_side, port, sessions, env, args, args.chats)
+        )
     return phases
 
 
@@ -582,7 +607,20 @@ def main() -> None:
         help="override the database's CONN_MAX_AGE (0: a connection per request, as "
         "Django advises under ASGI)",
     )
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=0,
+        help="PostgreSQL: use Django's psycopg pool with at most this many connections "
+        "per web process (needs psycopg[pool])",
+    )
     parser.add_argument("--only", choices=["websocket", "longpoll"])
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        help="open the clients over this many seconds instead of all at once",
+    )
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="haven-bench-chat-"))
@@ -596,13 +634,22 @@ def main() -> None:
         DATABASE_URL=database,
         HAVEN_CHAT_BUS=args.bus,
         HAVEN_LOG_LEVEL="WARNING",
+        # Each simulated child comes from an address of its own (X-Forwarded-For).
+        HAVEN_TRUSTED_PROXY_COUNT="1",
     )
-    if args.conn_max_age is not None:
+    if args.conn_max_age is not None or args.pool:
         # A settings module of the benchmark's own, in its temporary directory.
-        (data_dir / "bench_settings.py").write_text(
-            "from haven.settings import *  # noqa: F403\n"
-            f"DATABASES['default']['CONN_MAX_AGE'] = {args.conn_max_age}\n"
-        )
+        lines = ["from haven.settings import *  # noqa: F403"]
+        if args.conn_max_age is not None:
+            lines.append(f"DATABASES['default']['CONN_MAX_AGE'] = {args.conn_max_age}")
+        if args.pool:
+            # Django's psycopg pool (needs psycopg[pool]): at most --pool connections
+            # per web process; a request waits for one instead of failing.
+            lines.append(
+                "DATABASES['default']['OPTIONS']['pool'] = "
+                f"{{'min_size': 2, 'max_size': {args.pool}, 'timeout': 30}}"
+            )
+        (data_dir / "bench_settings.py").write_text("\n".join(lines) + "\n")
         env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(data_dir), env.get("PYTHONPATH")]))
     server = None
@@ -623,6 +670,8 @@ def main() -> None:
         name = "SQLite" if database.startswith("sqlite") else "PostgreSQL"
         if args.conn_max_age is not None:
             name += f" (CONN_MAX_AGE={args.conn_max_age})"
+        if args.pool:
+            name += f" (pool of {args.pool} per process)"
         report(phases, args, stored, name)
     finally:
         if server is not None:

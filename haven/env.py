@@ -89,7 +89,14 @@ def database_from_url(url: str, base_dir: Path) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
+            # A connection per request, closed when it ends. Haven is served over ASGI,
+            # where each request's synchronous code runs on a thread of its own, and a
+            # persistent connection belongs to a thread: they piled up until PostgreSQL
+            # refused more ("too many clients" at 200 chats). Django's docs advise
+            # against persistent connections under ASGI. The chat keeps one connection
+            # per web process for itself (haven/chat/database.py). Many clients and
+            # several machines: put PgBouncer in front (docs/chat.md).
+            "CONN_MAX_AGE": 0,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }

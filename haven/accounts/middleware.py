@@ -22,7 +22,10 @@ _OPEN_PREFIXES = (
     "/routing/ack/",
     "/takedown/answer/",
     "/emergencies/respond/",
-    # The children's web chat and the SMS providers' webhooks are public.
+    # The children's web chat (its room, the quick exit and the one-time re-attach
+    # link) and the SMS providers' webhooks are public.
+    "/chat/room/",
+    "/chat/exit/",
     "/chat/c/",
     "/messaging/inbound/",
 )

@@ -6,11 +6,11 @@ the counsellor sees "Child" and who wrote each reply. System messages are stored
 English and translated here, into the reader's language.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from haven.chat.models import ChatMessage, Conversation, ConversationStatus, Sender
@@ -41,23 +41,53 @@ class Feed:
     messages: list[dict] = field(default_factory=list)
     status: dict = field(default_factory=dict)
     more: bool = False  # another batch is waiting
+    # The conversation's row as read (status, counsellor, ended_at…), for the access
+    # check before anything is sent; None when it no longer exists. Never sent.
+    conversation: dict | None = None
 
     @property
     def last(self) -> int | None:
         return self.messages[-1]["seq"] if self.messages else None
 
 
-def read(conversation_id: int, after: int, viewer: Viewer) -> Feed:
-    """Messages numbered above `after` (at most BATCH) and the status, for `viewer`."""
+class AccessLost(Exception):
+    """The reader may no longer read the conversation (taken by someone else, ended
+    long enough ago, signed out): nothing more is sent."""
+
+    def __init__(self, conversation: dict | None):
+        super().__init__("access lost")
+        self.conversation = conversation
+
+
+def read(conversation_id: int, after: int, viewer: Viewer, tail: int | None = None) -> Feed:
+    """Messages numbered above `after` (at most BATCH; with `tail`, at most the latest
+    `tail`) and the status, for `viewer`.
+
+    The conversation is read first, and only messages up to its last number then: a
+    message and the status change it belongs to commit together, so every message
+    returned was stored under the status and counsellor returned. An access check on
+    that row therefore covers every message sent with it (a chat taken by another
+    counsellor between the two reads shows nothing of what followed)."""
     conversation = (
         Conversation.objects.filter(pk=conversation_id)
-        .values("status", "ended_by", "channel", "counsellor_id")
+        .values(
+            "organisation_id",
+            "status",
+            "ended_by",
+            "ended_at",
+            "channel",
+            "counsellor_id",
+            "next_seq",
+        )
         .first()
     )
     if conversation is None:
         return Feed(status={"type": "status", "status": ConversationStatus.ENDED})
+    last = conversation["next_seq"] - 1
+    if tail is not None:
+        after = max(after, last - tail)
     rows = list(
-        ChatMessage.objects.filter(conversation_id=conversation_id, seq__gt=after)
+        ChatMessage.objects.filter(conversation_id=conversation_id, seq__gt=after, seq__lte=last)
         .order_by("seq")
         .values(
             "seq",
@@ -73,7 +103,7 @@ def read(conversation_id: int, after: int, viewer: Viewer) -> Feed:
     with translation.override(viewer.language):
         messages = [message_dict(row, viewer) for row in rows[:BATCH]]
         status = status_dict(conversation, viewer)
-    return Feed(messages, status, more=len(rows) > BATCH)
+    return Feed(messages, status, more=len(rows) > BATCH, conversation=dict(conversation))
 
 
 def message_dict(row: Mapping[str, Any], viewer: Viewer) -> dict:
@@ -86,6 +116,8 @@ def message_dict(row: Mapping[str, Any], viewer: Viewer) -> dict:
         "mine": mine,
         "body": message_body(row["sender"], row["body"]),
         "at": row["created_at"].isoformat(),
+        # As Haven shows times everywhere: 24-hour, in Haven's time zone.
+        "time": formats.date_format(timezone.localtime(row["created_at"]), "H:i"),
     }
     if mine and row["client_id"]:
         message["client_id"] = row["client_id"]
@@ -168,25 +200,38 @@ def _status_text(status: str, ended_by: str, viewer: Viewer) -> str:
 
 
 async def wait_for_news(
-    conversation_id: int, after: int, viewer: Viewer, known_status: str, seconds: float
+    conversation_id: int,
+    after: int,
+    viewer: Viewer,
+    known_status: str,
+    seconds: float,
+    allowed: Callable[[dict | None], bool],
 ) -> Feed:
     """The long-poll: return as soon as there is a message after `after` that the
     reader did not write (their own came back in the answer to sending it), or the
     status is no longer `known_status`; else after `seconds`, with whatever there is.
-    Reads on the chat's database thread, so the waiting request holds no connection."""
+    Raises AccessLost as soon as `allowed(conversation row)` is false: checked at every
+    read, so a chat taken by someone else during the wait sends nothing of it.
+
+    Reads on the chat's database thread, so the waiting request holds no connection:
+    the request's own (opened by the middleware's session and two-factor look-ups) is
+    closed first, on the request's thread (thread-sensitive, where they ran)."""
     import asyncio
 
     from asgiref.sync import sync_to_async
 
     from haven.chat import bus
     from haven.chat.database import database_call, release_request_connections
+    from haven.chat.limits import REPLAY_MESSAGES
 
-    await sync_to_async(release_request_connections)()
+    await sync_to_async(release_request_connections, thread_sensitive=True)()
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     async with bus.subscribe(conversation_id) as hints:
         while True:
-            batch = await database_call(read)(conversation_id, after, viewer)
+            batch = await database_call(read)(conversation_id, after, viewer, REPLAY_MESSAGES)
+            if not allowed(batch.conversation):
+                raise AccessLost(batch.conversation)
             remaining = deadline - loop.time()
             news = any(not message["mine"] for message in batch.messages)
             if news or batch.status.get("status") != known_status or remaining <= 0:

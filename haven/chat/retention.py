@@ -1,22 +1,32 @@
-"""Retention: chats that ended before the cutoff lose their words and the child's
-number; what the statistics count (how many, when, how long, which channel) stays.
-Called by haven.helpline.retention for each organisation."""
+"""Retention: conversations past the cutoff lose their words and the child's number;
+what the statistics count (how many, when, how long, which channel) stays. Called by
+haven.helpline.retention for each organisation.
+
+"Past the cutoff" is: ended before it, or — whatever the status — nothing written in it
+since. A waiting SMS conversation never ends by itself (idle.py: the child is owed an
+answer), so without the second rule it would keep the child's number and words for
+ever; such a conversation is ended first ("retention"), then anonymised.
+"""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from haven.audit.services import Actor, record
 from haven.chat.models import ChatMessage, Conversation, ConversationStatus
+from haven.chat.services import OPEN_STATUSES, end
 
 
 def anonymise_due(organisation, cutoff) -> int:
-    """Anonymise the organisation's chats that ended before `cutoff`; returns how many.
+    """Anonymise the organisation's conversations past `cutoff`; returns how many.
     Running it again changes nothing."""
-    due = Conversation.objects.filter(
-        organisation=organisation,
-        status=ConversationStatus.ENDED,
-        ended_at__lt=cutoff,
-        anonymised_at=None,
+    mine = Conversation.objects.filter(organisation=organisation, anonymised_at=None)
+    stale = list(mine.filter(status__in=OPEN_STATUSES, last_activity_at__lt=cutoff).order_by("pk"))
+    for conversation in stale:
+        end(conversation, "retention")
+    due = mine.filter(
+        Q(status=ConversationStatus.ENDED, ended_at__lt=cutoff)
+        | Q(pk__in=[conversation.pk for conversation in stale])
     )
     with transaction.atomic():
         ids = list(due.select_for_update().values_list("pk", flat=True))
@@ -36,6 +46,7 @@ def anonymise_due(organisation, cutoff) -> int:
             "chat.anonymised",
             organisation_id=organisation.pk,
             conversations=len(ids),
+            ended_for_retention=len(stale),
             cutoff=cutoff.isoformat(),
         )
     return len(ids)

@@ -5,6 +5,6 @@ from django.urls import path
 from haven.chat import consumers
 
 websocket_urlpatterns: list = [
-    path("chat/c/<str:chat_token>/ws", consumers.ChildChatSocket.as_asgi()),
+    path("chat/room/ws", consumers.ChildChatSocket.as_asgi()),
     path("chat/ws/<int:conversation_id>", consumers.CounsellorChatSocket.as_asgi()),
 ]

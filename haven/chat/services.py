@@ -48,6 +48,7 @@ __all__ = [
     "receive_sms",
     "refused",
     "reply",
+    "rotate_token",
     "take",
     "touch_child",
 ]
@@ -102,6 +103,8 @@ def refused(code: str) -> ChatRefused:
         "ended": _("This chat has ended. You can start a new chat."),
         "not_taken": _("Take this chat before writing in it."),
         "taken": _("Another counsellor has just taken this chat."),
+        # A counsellor writing in a chat someone else took after they opened it.
+        "not_yours": _("This chat was taken by another counsellor."),
     }
     return ChatRefused(code, messages[code])
 
@@ -137,6 +140,15 @@ def open_web_conversation(organisation, language: str, topic: str = "") -> tuple
             language=language,
         )
     return conversation, token
+
+
+def rotate_token(conversation: Conversation) -> str:
+    """Give the chat a new token (the old one stops working) and return it: re-attaching
+    with a link from /chat/c/<token>/ uses that link up (views.rejoin)."""
+    token = secrets.token_urlsafe(24)
+    Conversation.objects.filter(pk=conversation.pk).update(token_digest=token_digest(token))
+    conversation.token_digest = token_digest(token)
+    return token
 
 
 def conversation_for_token(token: str) -> Conversation | None:
@@ -305,8 +317,11 @@ def reply(user, conversation: Conversation, *, body: str, client_id: str = "") -
 
     conversation.refresh_from_db(fields=["status", "counsellor"])
     if not may_write(user, conversation):
-        waiting = conversation.status == ConversationStatus.WAITING
-        raise refused("not_taken" if waiting else "ended")
+        if conversation.status == ConversationStatus.WAITING:
+            raise refused("not_taken")
+        if conversation.status == ConversationStatus.ACTIVE:
+            raise refused("not_yours")
+        raise refused("ended")
     message, _created = post_message(
         conversation, sender=Sender.COUNSELLOR, body=body, author=user, client_id=client_id
     )
@@ -366,11 +381,14 @@ def _waited(conversation: Conversation, now) -> int:
 
 
 def end(conversation: Conversation, by, actor: Actor | None = None) -> bool:
-    """End a chat. `by` is the counsellor (a user) or "child" or "idle". Returns False if
-    it had already ended."""
+    """End a chat. `by` is the counsellor (a user) or "child", "idle" or "retention".
+    Returns False if it had already ended."""
     if isinstance(by, str):
         ended_by = by
-        actor = actor or (Actor.system("chat") if by == "idle" else Actor.public())
+        if by == "child":
+            actor = actor or Actor.public()
+        else:
+            actor = actor or Actor.system("retention" if by == "retention" else "chat")
     else:
         ended_by = "counsellor"
         actor = actor or Actor.for_user(by)

@@ -7,28 +7,32 @@ long-poll below, and without JavaScript still shows the transcript and sends.
 
 from asgiref.sync import sync_to_async
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.accounts.access import helpline_staff_required
 from haven.audit.services import Actor, client_ip, record
-from haven.chat import feed
+from haven.chat import feed, limits
 from haven.chat.access import (
     access_conversation,
     access_conversation_to_take,
     conversations_for,
     is_chat_staff,
     may_write,
+    staff_may_read,
 )
+from haven.chat.database import release_request_connections
 from haven.chat.forms import MessageForm
 from haven.chat.models import ChatMessage, Conversation, ConversationStatus, Sender
-from haven.chat.services import TOPICS, ChatRefused, end, reply, take
+from haven.chat.services import TOPICS, ChatRefused, end, refused, reply, take
 from haven.chat.views import (
     LONG_POLL_SECONDS,
     PAGE_MESSAGES,
@@ -43,6 +47,9 @@ from haven.web.languages import language_name
 
 QUEUE_LIMIT = 100
 PREVIEW_CHARS = 120
+# A member of staff reading a conversation through its long-poll alone (no page) is
+# audited too, at most once in this many seconds per conversation.
+POLL_AUDIT_SECONDS = 600
 
 
 def _actor(request) -> Actor:
@@ -136,7 +143,10 @@ def take_view(request, conversation_id: int):
 @require_http_methods(["GET", "POST"])
 @helpline_staff_required
 def conversation_page(request, conversation_id: int):
-    conversation = access_conversation(request.user, conversation_id)
+    try:
+        conversation = access_conversation(request.user, conversation_id)
+    except Http404:
+        return _taken_elsewhere(request, conversation_id)
     form = MessageForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -149,17 +159,27 @@ def conversation_page(request, conversation_id: int):
             )
         except ChatRefused as refusal:
             form.add_error("body", str(refusal.message))
-            status = 409 if refusal.code in {"ended", "not_taken"} else 400
+            status = 409 if refusal.code in {"ended", "not_taken", "not_yours"} else 400
         else:
             return redirect(reverse("chat:conversation", args=[conversation.pk]) + "#latest")
     if request.method == "GET":
-        record(_actor(request), "chat.viewed", conversation)
+        record(_actor(request), "conversation.viewed", conversation)
     return render(
         request,
         "chat/conversation.html",
         _conversation_context(request, conversation, form),
         status=status,
     )
+
+
+def _taken_elsewhere(request, conversation_id: int):
+    """A counsellor back on a chat that another counsellor took meanwhile: say so and
+    go back to the queue. Anything else that is not theirs is a 404."""
+    conversation = access_conversation_to_take(request.user, conversation_id)
+    if conversation.status != ConversationStatus.ACTIVE:
+        raise Http404("No such conversation")
+    messages.error(request, str(refused("not_yours").message))
+    return redirect("chat:queue")
 
 
 def _conversation_context(request, conversation: Conversation, form) -> dict:
@@ -172,6 +192,7 @@ def _conversation_context(request, conversation: Conversation, form) -> dict:
         number = identity.mask_number(identity.unseal(conversation.address_sealed))
     return {
         "conversation": conversation,
+        "title": _title(conversation, contact),
         "form": form,
         "transcript": transcript,
         "last_seq": transcript.last or after,
@@ -183,6 +204,17 @@ def _conversation_context(request, conversation: Conversation, form) -> dict:
         "topic": TOPICS.get(conversation.topic, ""),
         "refresh_mark": refresh_mark(),
     }
+
+
+def _title(conversation: Conversation, contact) -> str:
+    """What a counsellor calls the chat: its channel and its contact's reference (the
+    reference is what the rest of the helpline shows), never an internal number."""
+    channel = conversation.get_channel_display()
+    if contact is not None:
+        return f"{channel} {contact.reference}"
+    if conversation.status == ConversationStatus.WAITING:
+        return gettext("%(channel)s, waiting") % {"channel": channel}
+    return str(channel)
 
 
 def _may_end(user, conversation: Conversation) -> bool:
@@ -209,6 +241,12 @@ def _staff_viewer(request, conversation_id: int) -> tuple[Conversation, feed.Vie
     if not is_chat_staff(request.user):
         raise PermissionDenied
     conversation = access_conversation(request.user, conversation_id)
+    # Read through the long-poll alone, without the page: audited as a view too.
+    if cache.add(f"chat.poll_viewed.{request.user.pk}.{conversation.pk}", 1, POLL_AUDIT_SECONDS):
+        record(_actor(request), "conversation.viewed", conversation, via="long-poll")
+    # Done with the request's connection (opened by the middleware's look-ups): let it go
+    # now, on this thread, rather than one more hop later.
+    release_request_connections()
     return conversation, feed.Viewer.staff(request.user, translation.get_language())
 
 
@@ -225,17 +263,43 @@ async def conversation_poll(request, conversation_id: int):
         after = max(0, int(request.GET.get("after", 0)))
     except ValueError:
         after = 0
-    batch = await feed.wait_for_news(
-        conversation.pk, after, viewer, request.GET.get("status", ""), LONG_POLL_SECONDS
-    )
+    user = request.user
+    side = (conversation.pk, "staff", user.pk)
+    if not limits.slots.acquire(side):
+        return JsonResponse({"type": "error", "code": "too_many"}, status=429)
+    try:
+        batch = await feed.wait_for_news(
+            conversation.pk,
+            after,
+            viewer,
+            request.GET.get("status", ""),
+            LONG_POLL_SECONDS,
+            allowed=lambda row: staff_may_read(user, row),
+        )
+    except feed.AccessLost as lost:
+        return _lost_response(lost.conversation)
+    finally:
+        limits.slots.release(side)
     return feed_response(batch)
+
+
+def _lost_response(conversation: dict | None) -> JsonResponse:
+    """The chat was taken by another counsellor (or ended, for someone who only saw it
+    waiting) while the long-poll waited: 403, and nothing of it."""
+    if conversation is not None and conversation["status"] == ConversationStatus.ACTIVE:
+        code, text = "not_yours", str(refused("not_yours").message)
+    else:
+        code, text = "forbidden", gettext("You can no longer read this chat.")
+    return JsonResponse({"type": "error", "code": code, "message": text}, status=403)
 
 
 @never_cache
 @require_POST
 @helpline_staff_required
 def conversation_send(request, conversation_id: int):
-    conversation = access_conversation(request.user, conversation_id)
+    # Any chat of the organisation: one taken by someone else is refused in words
+    # ("taken by another counsellor") by reply(), which decides who writes.
+    conversation = access_conversation_to_take(request.user, conversation_id)
     body, client_id = message_payload(request)
     try:
         message = reply(request.user, conversation, body=body, client_id=client_id)

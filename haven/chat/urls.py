@@ -1,6 +1,6 @@
-"""Chat pages under /chat/: the child's (public, under /chat/c/ where the token is the
-permission) and the counsellors' (staff, signed in with both factors). The WebSocket
-routes are in routing.py."""
+"""Chat pages under /chat/: the child's (public: the chat cookie is the permission, and
+no address holds the token but the one-time /chat/c/<chat_token>/) and the counsellors'
+(staff, signed in with both factors). The WebSocket routes are in routing.py."""
 
 from django.urls import path
 
@@ -10,10 +10,12 @@ app_name = "chat"
 urlpatterns = [
     # The child's side.
     path("", views.start, name="start"),
-    path("c/<str:chat_token>/", views.room, name="room"),
-    path("c/<str:chat_token>/messages", views.poll, name="poll"),
-    path("c/<str:chat_token>/send", views.send, name="send"),
-    path("c/<str:chat_token>/end", views.leave, name="leave"),
+    path("room/", views.room, name="room"),
+    path("room/messages", views.poll, name="poll"),
+    path("room/send", views.send, name="send"),
+    path("room/end", views.leave, name="leave"),
+    path("exit/", views.quick_exit, name="exit"),
+    path("c/<str:chat_token>/", views.rejoin, name="rejoin"),
     # The counsellors' side.
     path("queue/", staff_views.queue, name="queue"),
     path("queue.json", staff_views.queue_data, name="queue_data"),

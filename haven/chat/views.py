@@ -1,27 +1,39 @@
 """The child's side of the web chat, on the public site.
 
-/chat/ starts a chat and sends the child to /chat/c/<chat_token>/, their chat page. The
-page works three ways, best first: live over a WebSocket (consumers.py); with the
-JSON long-poll below when the WebSocket will not connect (chat.js switches by itself);
-and with no JavaScript at all — messages rendered on the page, a plain form to send,
-and a refresh every few seconds (feature phones, Opera Mini).
+/chat/ starts a chat: the child's key to it (a random token) goes into the chat cookie
+(cookie.py), never into an address, and the child is sent to /chat/room/, the same
+address for every chat. The page works three ways, best first: live over a WebSocket
+(consumers.py); with the JSON long-poll below when the WebSocket will not connect
+(chat.js switches by itself); and with no JavaScript at all — messages rendered on the
+page, a plain form to send, and a refresh every few seconds (feature phones, Opera
+Mini).
 
-The token in the address is the child's only key: whoever has it is the child. It is
-never stored (only its SHA-256) and never sent elsewhere (the pages send no referrer).
+Whoever has the token is the child. It is never stored (only its SHA-256), never in an
+address or a referrer, and opens nothing once the chat has been over for
+limits.ENDED_GRACE. /chat/c/<chat_token>/ re-attaches a browser that lost the cookie,
+once: the token is replaced as it is used (`rejoin`).
+
+Every POST needs Django's CSRF token: the chat needs cookies anyway (its own, and the
+start form's), so CSRF costs no phone anything (docs/chat.md, "Cookies and CSRF").
 """
 
 import json
 import time
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from haven.chat import feed
+from haven.audit.services import client_ip
+from haven.chat import cookie, feed, limits
+from haven.chat.access import child_may_read, readable_until
 from haven.chat.database import database_call
 from haven.chat.forms import MessageForm, StartForm
 from haven.chat.models import Conversation, ConversationStatus, Sender
@@ -32,6 +44,8 @@ from haven.chat.services import (
     end,
     open_web_conversation,
     post_message,
+    refused,
+    rotate_token,
     touch_child,
 )
 from haven.reports.views import public_organisation
@@ -40,10 +54,17 @@ from haven.reports.views import public_organisation
 # that proxies and phone networks commonly allow an idle request).
 LONG_POLL_SECONDS = 20.0
 # A page shows at most this many of the latest messages.
-PAGE_MESSAGES = 200
+PAGE_MESSAGES = limits.REPLAY_MESSAGES
 # Without JavaScript the page reloads itself this often (unless the child pauses it).
 REFRESH_SECONDS = 10
-REFUSAL_STATUS = {"slow_down": 429, "ended": 409, "not_taken": 409}
+REFUSAL_STATUS = {"slow_down": 429, "ended": 409, "not_taken": 409, "not_yours": 409}
+# Where "Leave this site quickly" goes, after /chat/exit/ has forgotten the chat.
+QUICK_EXIT_URL = "https://www.bbc.com/weather"
+
+
+def _child_conversation(request) -> Conversation | None:
+    """The conversation the chat cookie opens, if any (ended ones included)."""
+    return conversation_for_token(cookie.token_from(request.COOKIES))
 
 
 @never_cache
@@ -55,27 +76,29 @@ def start(request):
     language = translation.get_supported_language_variant(translation.get_language())
     form = StartForm(request.POST or None, initial={"language": language})
     if request.method == "POST" and form.is_valid():
+        if not limits.may_start_chat(client_ip(request)):
+            return render(request, "chat/busy.html", status=429)
         _conversation, token = open_web_conversation(
             organisation, form.cleaned_data["language"], form.cleaned_data["topic"]
         )
-        return redirect("chat:room", chat_token=token)
-    return render(request, "chat/start.html", {"form": form})
-
-
-def _child_conversation(chat_token: str) -> Conversation:
-    conversation = conversation_for_token(chat_token)
-    if conversation is None:
-        raise Http404("No such chat")
-    return conversation
+        response = redirect("chat:room")
+        cookie.remember(response, request, token)
+        return response
+    current = _child_conversation(request)
+    back = current is not None and child_may_read(current)
+    return render(request, "chat/start.html", {"form": form, "open_chat": back})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def room(request, chat_token: str):
-    try:
-        conversation = _child_conversation(chat_token)
-    except Http404:
-        return render(request, "chat/gone.html", status=404)
+def room(request):
+    conversation = _child_conversation(request)
+    if conversation is None:
+        response = render(request, "chat/gone.html", status=404)
+        cookie.forget(response)
+        return response
+    if not child_may_read(conversation):
+        return _ended_page(request, conversation)
     with translation.override(conversation.language or settings.LANGUAGE_CODE):
         form = MessageForm(request.POST or None)
         status = 200
@@ -91,32 +114,42 @@ def room(request, chat_token: str):
                 form.add_error("body", str(refusal.message))
                 status = REFUSAL_STATUS.get(refusal.code, 400)
             else:
-                return redirect(reverse("chat:room", args=[chat_token]) + "#latest")
+                return redirect(reverse("chat:room") + "#latest")
         touch_child(conversation.pk)
         return render(
-            request,
-            "chat/room.html",
-            _room_context(request, conversation, chat_token, form),
-            status=status,
+            request, "chat/room.html", _room_context(request, conversation, form), status=status
         )
 
 
-def _room_context(request, conversation: Conversation, chat_token: str, form) -> dict:
+def _ended_page(request, conversation: Conversation):
+    """All that is left of a chat over for longer than the grace: that it ended."""
+    with translation.override(conversation.language or settings.LANGUAGE_CODE):
+        response = render(request, "chat/ended.html")
+    cookie.forget(response)
+    return response
+
+
+def _room_context(request, conversation: Conversation, form) -> dict:
     viewer = feed.Viewer.child(conversation)
-    after = max(0, conversation.next_seq - 1 - PAGE_MESSAGES)
-    transcript = feed.read(conversation.pk, after, viewer)
+    transcript = feed.read(conversation.pk, 0, viewer, PAGE_MESSAGES)
     holding = request.GET.get("hold") == "1" or form.is_bound
+    ended = transcript.status["status"] == ConversationStatus.ENDED
+    until = readable_until(conversation)
+    forget_in = max(0, int((until - timezone.now()).total_seconds())) + 1 if until else None
     return {
         "conversation": conversation,
-        "chat_token": chat_token,
         "form": form,
         "transcript": transcript,
-        "ended": transcript.status["status"] == ConversationStatus.ENDED,
-        "last_seq": transcript.last or after,
+        "ended": ended,
+        "last_seq": transcript.last or 0,
         "refresh_seconds": None if holding else REFRESH_SECONDS,
         "holding": holding,
         "topic": TOPICS.get(conversation.topic, ""),
         "refresh_mark": refresh_mark(),
+        # After the grace the page forgets the transcript (chat.js), or reloads into
+        # "This chat has ended" (without JavaScript).
+        "forget_in": forget_in,
+        "grace_seconds": int(limits.ENDED_GRACE.total_seconds()),
     }
 
 
@@ -127,11 +160,49 @@ def refresh_mark() -> int:
 
 
 @never_cache
+@require_GET
+def rejoin(request, chat_token: str):
+    """Re-attach a browser that lost its chat cookie, with a link that holds the token.
+    The link works once: the chat gets a new token, which goes into the cookie, and the
+    browser is redirected to /chat/room/ (a redirect, so the link is not a page in the
+    tab's history, and Back does not lead to it)."""
+    conversation = conversation_for_token(chat_token)
+    if conversation is None:
+        response = render(request, "chat/gone.html", status=404)
+        cookie.forget(response)
+        return response
+    if not child_may_read(conversation):
+        return _ended_page(request, conversation)
+    response = redirect("chat:room")
+    cookie.remember(response, request, rotate_token(conversation))
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
 @require_POST
-def leave(request, chat_token: str):
-    conversation = _child_conversation(chat_token)
-    end(conversation, "child")
-    return redirect("chat:room", chat_token=chat_token)
+def leave(request):
+    """ "End chat": the chat ends, the cookie goes, and the child lands on the start page
+    with a word of thanks."""
+    conversation = _child_conversation(request)
+    if conversation is not None:
+        end(conversation, "child")
+        with translation.override(conversation.language or settings.LANGUAGE_CODE):
+            messages.info(request, gettext("This chat has ended. Thank you for talking to us."))
+    response = redirect("chat:start")
+    cookie.forget(response)
+    return response
+
+
+@never_cache
+@require_GET
+def quick_exit(request):
+    """ "Leave this site quickly": forget the chat in this browser (the chat itself goes
+    on until it ends as idle) and go to an ordinary site. No database: it must be fast."""
+    response = redirect(QUICK_EXIT_URL)
+    cookie.forget(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 # --- JSON for chat.js when the WebSocket does not work --------------------------------
@@ -139,21 +210,39 @@ def leave(request, chat_token: str):
 
 @never_cache
 @require_GET
-async def poll(request, chat_token: str):
+async def poll(request):
     """Wait up to LONG_POLL_SECONDS for messages after ?after=N (or a status other than
-    ?status=...), then answer. Async: a waiting child holds no thread."""
-    conversation = await database_call(conversation_for_token)(chat_token)
+    ?status=...), then answer. Async: a waiting child holds no database connection."""
+    conversation = await database_call(conversation_for_token)(cookie.token_from(request.COOKIES))
     if conversation is None:
         return _not_found()
-    batch = await feed.wait_for_news(
-        conversation.pk,
-        _int(request.GET.get("after")),
-        feed.Viewer.child(conversation),
-        request.GET.get("status", ""),
-        LONG_POLL_SECONDS,
-    )
+    if not child_may_read(conversation):
+        return gone_response(conversation.language)
+    side = (conversation.pk, "child")
+    if not await _within_window("poll", side):
+        return too_many_response(conversation.language)
+    if not limits.slots.acquire(side):
+        return too_many_response(conversation.language)
+    try:
+        batch = await feed.wait_for_news(
+            conversation.pk,
+            _int(request.GET.get("after")),
+            feed.Viewer.child(conversation),
+            request.GET.get("status", ""),
+            LONG_POLL_SECONDS,
+            allowed=child_may_read,
+        )
+    except feed.AccessLost:
+        return gone_response(conversation.language)
+    finally:
+        limits.slots.release(side)
     await database_call(touch_child)(conversation.pk)
     return feed_response(batch)
+
+
+async def _within_window(kind: str, side: tuple) -> bool:
+    key = ".".join(str(part) for part in side)
+    return await sync_to_async(limits.within_window, thread_sensitive=False)(kind, key)
 
 
 def feed_response(batch: feed.Feed) -> JsonResponse:
@@ -162,12 +251,18 @@ def feed_response(batch: feed.Feed) -> JsonResponse:
 
 @never_cache
 @require_POST
-def send(request, chat_token: str):
-    conversation = conversation_for_token(chat_token)
+def send(request):
+    conversation = _child_conversation(request)
     if conversation is None:
         return _not_found()
+    language = conversation.language or settings.LANGUAGE_CODE
+    if not child_may_read(conversation):
+        return gone_response(language)
     body, client_id = message_payload(request)
-    with translation.override(conversation.language or settings.LANGUAGE_CODE):
+    with translation.override(language):
+        # Every try counts, the refused ones (too long, not JSON) too.
+        if not limits.within_window("send", f"{conversation.pk}.child"):
+            return refusal_response(refused("slow_down"), client_id)
         try:
             message, _created = post_message(
                 conversation, sender=Sender.CHILD, body=body, client_id=client_id
@@ -217,6 +312,27 @@ def refusal_response(refusal: ChatRefused, client_id: str) -> JsonResponse:
         },
         status=REFUSAL_STATUS.get(refusal.code, 400),
     )
+
+
+def gone_response(language: str) -> JsonResponse:
+    """A chat over for longer than the grace: 410, and nothing of it."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        text = gettext("This chat has ended.")
+    return JsonResponse(
+        {
+            "type": "error",
+            "code": "gone",
+            "message": text,
+            "status": {"type": "status", "status": "ended", "ended_by": "", "text": text},
+        },
+        status=410,
+    )
+
+
+def too_many_response(language: str) -> JsonResponse:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        text = gettext("This chat is open in too many windows. Close the others.")
+    return JsonResponse({"type": "error", "code": "too_many", "message": text}, status=429)
 
 
 def _not_found() -> JsonResponse:

@@ -11,6 +11,7 @@ from django.db import connections
 from django.test import Client
 
 from conftest import verified_client
+from haven.chat import cookie
 from haven.chat.database import close_connections
 from haven.chat.services import open_web_conversation
 from haven.messaging.models import ProviderKind, SmsChannel
@@ -99,10 +100,18 @@ def run(scenario):
 
 
 def child_socket(token: str, after: int | None = None) -> WebsocketCommunicator:
+    """The child's socket, with the chat cookie holding `token` (as the page has it)."""
     from haven.asgi import application
 
-    path = f"/chat/c/{token}/ws" + (f"?after={after}" if after is not None else "")
-    return WebsocketCommunicator(application, path, headers=ORIGIN)
+    path = "/chat/room/ws" + (f"?after={after}" if after is not None else "")
+    headers = [*ORIGIN, (b"cookie", f"{cookie.NAME}={token}".encode())]
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+def as_child(client: Client, token: str) -> Client:
+    """A browser that holds the chat cookie for `token`, as after starting the chat."""
+    client.cookies[cookie.NAME] = token
+    return client
 
 
 def session_cookie(user, *, verified: bool = True) -> str:
@@ -139,3 +148,13 @@ async def messages_until(socket: WebsocketCommunicator, seq: int, timeout: float
     while not found or found[-1]["seq"] < seq:
         found.append(await receive_until(socket, "message", timeout))
     return found
+
+
+async def frames_until_close(socket: WebsocketCommunicator, timeout: float = 3.0):
+    """(the frames sent before the server closed the socket, the close code)."""
+    frames: list[dict] = []
+    while True:
+        response = await socket.receive_output(timeout)
+        if response["type"] == "websocket.close":
+            return frames, response.get("code", 1000)
+        frames.append(json.loads(response["text"]))

@@ -97,8 +97,20 @@ def test_another_counsellor_cannot_write_in_a_taken_chat(web_chat, counsellor, o
     conversation, _token = web_chat
     take(counsellor, conversation)
     other = make_user(organisation, "kim", Role.COUNSELLOR)
-    with pytest.raises(ChatRefused):
+    with pytest.raises(ChatRefused) as refused:
         reply(other, conversation, body="me too")
+    assert refused.value.code == "not_yours"
+    assert str(refused.value) == "This chat was taken by another counsellor."
+
+
+def test_a_reattach_gives_the_chat_a_new_token_and_the_old_one_stops_working(web_chat):
+    from haven.chat.services import rotate_token
+
+    conversation, token = web_chat
+    fresh = rotate_token(conversation)
+    assert fresh != token and len(fresh) >= 32
+    assert conversation_for_token(fresh) == conversation
+    assert conversation_for_token(token) is None
 
 
 def test_nobody_writes_in_an_ended_chat(web_chat, counsellor):

@@ -1,8 +1,11 @@
 """The counsellors' pages: the queue, taking a chat, the conversation page and its JSON."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -114,7 +117,11 @@ def test_counsellors_see_their_own_chats_and_the_waiting_ones_only(
     take(counsellor, taken)
     other = verified_client(client, make_user(organisation, "kim", Role.COUNSELLOR))
     assert other.get(reverse("chat:conversation", args=[waiting.pk])).status_code == 200
-    assert other.get(reverse("chat:conversation", args=[taken.pk])).status_code == 404
+    # Someone else's chat: back to the queue, told why, and shown nothing of it.
+    page = other.get(reverse("chat:conversation", args=[taken.pk]), follow=True)
+    assert page.redirect_chain == [(reverse("chat:queue"), 302)]
+    assert "This chat was taken by another counsellor." in page.content.decode()
+    assert "hello" not in page.content.decode()
     assert other.get(reverse("chat:conversation_poll", args=[taken.pk])).status_code == 404
     assert other.post(reverse("chat:take", args=[taken.pk])).status_code == 302
     taken.refresh_from_db()
@@ -128,7 +135,7 @@ def test_supervisors_see_every_chat_of_their_organisation(
     take(counsellor, taken)
     page = supervisor_client.get(reverse("chat:conversation", args=[taken.pk]))
     assert page.status_code == 200
-    assert AuditEvent.objects.filter(action="chat.viewed", target_id=str(taken.pk)).exists()
+    assert AuditEvent.objects.filter(action="conversation.viewed", target_id=str(taken.pk)).exists()
     queue = supervisor_client.get(reverse("chat:queue_data")).json()
     assert [row["counsellor"] for row in queue["mine"]] == [counsellor.username]
 
@@ -197,3 +204,115 @@ def test_a_counsellor_cannot_end_a_chat_they_have_not_taken(
     assert supervising.post(reverse("chat:end", args=[conversation.pk])).status_code == 302
     conversation.refresh_from_db()
     assert conversation.status == ConversationStatus.ENDED
+
+
+def test_the_conversation_is_titled_by_its_channel_and_contact_reference(
+    counsellor_client, organisation, counsellor
+):
+    conversation = _waiting(organisation, "hi")
+    take(counsellor, conversation)
+    contact = Contact.objects.get(conversation=conversation)
+    html = counsellor_client.get(reverse("chat:conversation", args=[conversation.pk])).content
+    page = html.decode()
+    assert f"<title>Web chat {contact.reference}" in page
+    assert f'<h1 id="chat-title">Web chat {contact.reference}</h1>' in page
+    assert f"Web chat {conversation.pk}<" not in page
+
+
+def test_a_waiting_chat_is_titled_by_its_channel_not_an_internal_number(
+    counsellor_client, organisation
+):
+    conversation = _waiting(organisation, "hi")
+    page = counsellor_client.get(reverse("chat:conversation", args=[conversation.pk]))
+    assert '<h1 id="chat-title">Web chat, waiting</h1>' in page.content.decode()
+
+
+def test_the_counsellor_can_raise_an_emergency_from_the_chat(
+    counsellor_client, organisation, counsellor
+):
+    conversation = _waiting(organisation, "someone is hitting me now")
+    waiting = counsellor_client.get(reverse("chat:conversation", args=[conversation.pk]))
+    assert "Raise emergency" not in waiting.content.decode()  # no contact yet
+    take(counsellor, conversation)
+    contact = Contact.objects.get(conversation=conversation)
+    page = counsellor_client.get(reverse("chat:conversation", args=[conversation.pk]))
+    url = reverse("emergencies:open_from_contact", kwargs={"contact_ref": contact.reference})
+    assert f'href="{url}"' in page.content.decode() and "Raise emergency" in page.content.decode()
+    assert counsellor_client.get(url).status_code == 200
+
+
+def test_the_conversation_page_shows_times_as_the_rest_of_haven_does(
+    counsellor_client, organisation, settings
+):
+    settings.TIME_ZONE = "UTC"
+    evening = timezone.now().replace(year=2026, month=11, day=29, hour=19, minute=37)
+    conversation = _waiting(organisation, "evening")
+    Conversation.objects.filter(pk=conversation.pk).update(created_at=evening)
+    ChatMessage.objects.filter(conversation=conversation).update(created_at=evening)
+    page = counsellor_client.get(reverse("chat:conversation", args=[conversation.pk]))
+    html = page.content.decode()
+    assert ">29 Nov 2026 19:37</time>" in html and ">19:37</time>" in html
+    assert "2026-11-29 19:37" not in html and "PM" not in html
+
+
+def test_a_counsellor_whose_chat_was_taken_by_another_is_told_so_when_writing(
+    client, organisation, counsellor
+):
+    conversation = _waiting(organisation, "hi")
+    other = verified_client(client, make_user(organisation, "kim", Role.COUNSELLOR))
+    take(counsellor, conversation)
+    sent = other.post(
+        reverse("chat:conversation_send", args=[conversation.pk]),
+        {"body": "hello", "client_id": "k"},
+        content_type="application/json",
+    )
+    assert sent.status_code == 409
+    assert sent.json()["code"] == "not_yours"
+    assert sent.json()["message"] == "This chat was taken by another counsellor."
+    form = other.post(
+        reverse("chat:conversation", args=[conversation.pk]), {"body": "x", "client_id": "f"}
+    )
+    assert form.status_code == 302 and form["Location"] == reverse("chat:queue")
+    assert not ChatMessage.objects.filter(sender=Sender.COUNSELLOR).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_through_the_long_poll_alone_is_audited_now_and_then(
+    counsellor_client, organisation, counsellor, monkeypatch
+):
+    from haven.chat import staff_views
+
+    monkeypatch.setattr(staff_views, "LONG_POLL_SECONDS", 0.1)
+    conversation = _waiting(organisation, "hi")
+    url = reverse("chat:conversation_poll", args=[conversation.pk])
+    for _ in range(3):
+        assert counsellor_client.get(url, {"after": 0}).status_code == 200
+    viewed = AuditEvent.objects.filter(action="conversation.viewed", target_id=str(conversation.pk))
+    assert [event.detail for event in viewed] == [{"via": "long-poll"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_long_poll_stops_when_another_counsellor_takes_the_chat(
+    client, organisation, counsellor
+):
+    conversation = _waiting(organisation, "hi")
+    nosy = verified_client(client, make_user(organisation, "kim", Role.COUNSELLOR))
+
+    def taken_meanwhile():
+        time.sleep(0.4)
+        try:
+            take(counsellor, conversation)
+            post_message(conversation, sender=Sender.CHILD, body="my secret after the take")
+        finally:
+            connection.close()
+
+    thief = threading.Thread(target=taken_meanwhile)
+    thief.start()
+    answer = nosy.get(
+        reverse("chat:conversation_poll", args=[conversation.pk]),
+        {"after": 1, "status": "waiting"},
+    )
+    thief.join()
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "not_yours"
+    assert "secret" not in answer.content.decode() and "joined" not in answer.content.decode()

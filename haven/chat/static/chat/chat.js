@@ -4,15 +4,15 @@
    Written for old phone browsers: no frameworks, no modern syntax. */
 (function () {
   "use strict";
+  // The chat's key is an HttpOnly cookie this script never sees. Earlier versions kept
+  // the chat's address in sessionStorage: forget it wherever the chat is forgotten.
   var KEY = "haven-chat";
   var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
 
   function forget() { try { window.sessionStorage.removeItem(KEY); } catch (e) { /* private mode */ } }
-  function remember(url) { try { window.sessionStorage.setItem(KEY, url); } catch (e) { /* private mode */ } }
-  function saved() { try { return window.sessionStorage.getItem(KEY); } catch (e) { return null; } }
 
-  // "Leave this site quickly": forget the chat in this tab and replace this page in the
-  // history, so that Back on a shared phone does not bring it back.
+  // "Leave this site quickly": /chat/exit/ deletes the chat cookie and goes on to an
+  // ordinary site; replacing this page in the history means Back does not return here.
   each(document.querySelectorAll("a.quick-exit"), function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
@@ -22,11 +22,7 @@
   });
 
   var root = document.getElementById("chat");
-  if (!root) {
-    var back = document.getElementById("chat-return");  // the start page
-    if (back && saved()) { back.querySelector("a").href = saved(); back.hidden = false; }
-    return;
-  }
+  if (!root) { return; }
   var data = function (name) { return root.getAttribute("data-" + name) || ""; };
   var side = data("side");
   var list = document.getElementById("transcript");
@@ -43,9 +39,11 @@
   var failures = 0;           // WebSocket attempts in a row that did not stay open
   var retryDelay = 1000;
   var polling = false;
+  var stopped = false;        // refused for good: no more connecting or polling
+  var forgetTimer = null;
 
   document.documentElement.className += " chat-live";
-  if (side === "child") { if (status === "ended") { forget(); } else { remember(data("room")); } }
+  forget();
   if (window.HAVEN_CHAT_NO_WEBSOCKET || !window.WebSocket || /[?&]transport=poll/.test(location.search)) {
     mode = "poll";
   }
@@ -56,10 +54,14 @@
     notice.hidden = !text;
   }
 
-  function time(iso) {
-    var at = new Date(iso);
-    if (isNaN(at.getTime())) { return iso.slice(11, 16); }
-    return at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  // 24-hour "H:i", as Haven shows times everywhere; the server sends it ready-made in
+  // Haven's time zone ("time"), so that live messages match the ones on the page.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function time(message) {
+    if (message.time) { return message.time; }
+    var at = new Date(message.at);
+    if (isNaN(at.getTime())) { return String(message.at).slice(11, 16); }
+    return pad(at.getHours()) + ":" + pad(at.getMinutes());
   }
 
   function item(label, body, className) {
@@ -83,7 +85,7 @@
     var li = item(message.label, message.body, "from-" + message.sender + (message.mine ? " mine" : ""));
     var stamp = document.createElement("time");
     stamp.setAttribute("datetime", message.at);
-    stamp.textContent = time(message.at);
+    stamp.textContent = time(message);
     li.appendChild(stamp);
     li.setAttribute("data-seq", message.seq);
     list.appendChild(li);
@@ -109,11 +111,22 @@
     status = next.status;
     if (statusLine && next.text) { statusLine.textContent = next.text; }
     if (status === "ended") {
-      if (side === "child") { forget(); }
       var ended = document.getElementById("chat-ended");
       if (ended) { ended.hidden = false; }
       each(document.querySelectorAll("#chat-form, #chat-end"), function (f) { f.hidden = true; });
+      // The child has a while to read the goodbye; then the page forgets the words too,
+      // as the server does (a phone left open on the table shows nothing).
+      if (side === "child" && !forgetTimer) {
+        forgetTimer = setTimeout(forgetTranscript, (parseInt(data("grace"), 10) || 600) * 1000);
+      }
     }
+  }
+
+  function forgetTranscript() {
+    stopped = true;
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    if (socket) { socket.close(); }
+    forget();
   }
 
   function handle(frame) {
@@ -126,6 +139,10 @@
       // The long-poll's ack carries the message: show it now if it is the next one.
       if (frame.message && frame.message.seq === last + 1) { show(frame.message); }
     } else if (frame.type === "error") {
+      if (frame.code === "gone") {  // the chat ended a while ago: nothing of it is shown
+        setStatus(frame.status || { status: "ended", text: frame.message });
+        forgetTranscript();
+      }
       var entry = frame.client_id ? drop(frame.client_id) : null;
       // Refused (too fast, too long): the words go back in the box to send again.
       if (entry && box && frame.code !== "ended") {
@@ -196,6 +213,7 @@
   function wake() { if (mode === "poll" && !polling) { clearTimeout(pollTimer); poll(); } }
 
   function poll() {
+    if (stopped) { return; }
     polling = true;
     var url = data("poll") + "?after=" + last + "&status=" + encodeURIComponent(status);
     request("GET", url, null, function (ok, reply, code) {
@@ -208,8 +226,9 @@
         if (status !== "ended" || reply.more) { pollTimer = setTimeout(poll, 0); }
         return;
       }
+      if (code === 410 && reply) { handle(reply); return; }
       if (code === 403 || code === 404) { say(reply && reply.message); return; }
-      say(data("text-offline"));
+      if (code !== 429) { say(data("text-offline")); }
       retryDelay = Math.min(retryDelay * 2, 30000);
       pollTimer = setTimeout(poll, retryDelay);
     });
@@ -225,6 +244,7 @@
 
   // --- WebSocket ------------------------------------------------------------------------
   function connect() {
+    if (stopped) { return; }
     var opened = false;
     var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + data("ws") +
       "?after=" + last + (data("lang") ? "&lang=" + data("lang") : "");
@@ -242,7 +262,11 @@
     };
     socket.onclose = function (event) {
       socket = null;
-      if (event.code === 4403) { return; }  // refused: nothing to retry
+      if (stopped || event.code === 4403) { return; }  // refused: the error frame said why
+      if (event.code === 4429) {  // open in too many tabs, or too many frames: wait
+        setTimeout(connect, 30000);
+        return;
+      }
       failures += 1;
       // Failing to open twice in a row, or closing again and again: the network or a
       // proxy does not let WebSockets through. Long-polling works through those.
@@ -257,11 +281,12 @@
   var endForm = document.getElementById("chat-end");
   if (endForm) {
     endForm.addEventListener("submit", function (event) {
-      if (!window.confirm(data("text-confirm-end"))) { event.preventDefault(); }
+      if (!window.confirm(data("text-confirm-end"))) { event.preventDefault(); return; }
+      forget();
     });
   }
-  each(list.querySelectorAll("time[datetime]"), function (stamp) {
-    stamp.textContent = time(stamp.getAttribute("datetime"));
-  });
+  if (data("forget-in")) {  // rendered after the chat ended: forget it when the grace ends
+    forgetTimer = setTimeout(forgetTranscript, parseInt(data("forget-in"), 10) * 1000);
+  }
   if (mode === "ws") { connect(); } else { poll(); }
 })();
