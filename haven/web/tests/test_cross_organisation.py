@@ -102,10 +102,7 @@ CAPABILITY_ROUTES = {
     "routing:ack",
     "takedown:answer",
     "emergencies:respond",
-    "chat:room",
-    "chat:poll",
-    "chat:send",
-    "chat:leave",
+    "chat:rejoin",
     "messaging:inbound",
     "messaging:status",
 }
@@ -149,10 +146,12 @@ PUBLIC_ROUTES = {
     "takedown/answer/<str:answer_token>/",
     # The children's web chat: the token is the child's key, and nothing else is needed.
     "chat/",
+    "chat/room/",
+    "chat/room/messages",
+    "chat/room/send",
+    "chat/room/end",
+    "chat/exit/",
     "chat/c/<str:chat_token>/",
-    "chat/c/<str:chat_token>/messages",
-    "chat/c/<str:chat_token>/send",
-    "chat/c/<str:chat_token>/end",
     "emergencies/respond/<str:alert_token>/",
     # Provider webhooks: signed with the channel's secret, refused without it.
     "messaging/inbound/<str:public_id>/",
