@@ -389,6 +389,9 @@ CHAT_POLL_SECONDS = env_float("HAVEN_CHAT_POLL_SECONDS", 0.1)
 # Flood control: at most this many messages from one child in any 10 seconds.
 CHAT_MAX_MESSAGES_PER_10S = env_int("HAVEN_CHAT_MAX_MESSAGES_PER_10S", 10)
 CHAT_MAX_MESSAGE_CHARS = env_int("HAVEN_CHAT_MAX_MESSAGE_CHARS", 2000)
+# New chats one address may start in an hour. Generous: mobile networks put many phones
+# behind one address, and a child turned away is worse than a spam chat a supervisor ends.
+CHAT_STARTS_PER_HOUR = env_int("HAVEN_CHAT_STARTS_PER_HOUR", 20)
 # SMS and messaging providers: plain-http provider APIs only in tests and closed networks.
 SMS_API_ALLOW_HTTP = env_bool("HAVEN_SMS_API_ALLOW_HTTP", False)
 SMS_API_TIMEOUT_SECONDS = env_float("HAVEN_SMS_API_TIMEOUT_SECONDS", 15.0)

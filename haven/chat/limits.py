@@ -41,7 +41,7 @@ def starts_per_hour() -> int:
     """Chats one sender may start in an hour (HAVEN_CHAT_STARTS_PER_HOUR when the
     settings define it). Mobile networks put many phones behind one address: keep it
     a small multiple of what one child needs, not one."""
-    return getattr(settings, "CHAT_STARTS_PER_HOUR", 5)
+    return getattr(settings, "CHAT_STARTS_PER_HOUR", 20)
 
 
 def may_start_chat(ip_address: str | None) -> bool:
