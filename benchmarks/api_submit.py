@@ -25,9 +25,6 @@ import os
 import platform
 import queue
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,7 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import haven, start_server, stop_server  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 from haven.demo.synthetic import synthetic_jpeg  # noqa: E402
@@ -110,17 +109,6 @@ class Result:
             and self.steady.pct(0.99) < 300
             and self.acknowledged == self.stored == self.hashed
         )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def haven(env, *args, code=None) -> str:
-    cmd = [str(BIN / "haven"), *args] + (["-c", code] if code else [])
-    return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
 
 
 def multipart(image: bytes) -> tuple[bytes, str]:
@@ -220,46 +208,6 @@ def _run_threads(targets: list[Callable[[], None]]) -> None:
         t.join()
 
 
-def wait_ready(port, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("server did not start")
-
-
-def start_server(env, data_dir: Path, args) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    with (data_dir / "server.log").open("wb") as log:
-        server = subprocess.Popen(
-            [str(BIN / "haven"), "run", "--port", str(port),
-             "--web-workers", str(args.web_workers),
-             "--worker-processes", str(args.worker_processes)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_ready(port)
-    except RuntimeError:
-        print((data_dir / "server.log").read_text(errors="replace")[-3000:])
-        os.killpg(server.pid, signal.SIGKILL)
-        raise
-    return server, port
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-
-
 def run_one(name, database_url, args) -> Result:
     data_dir = Path(tempfile.mkdtemp(prefix=f"haven-bench-{name}-"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="haven.settings",
@@ -273,7 +221,11 @@ def run_one(name, database_url, args) -> Result:
     haven(env, "migrate", "-v0")
     token = haven(env, "shell", code=SETUP).strip().splitlines()[-1]
     bodies = [multipart(synthetic_jpeg(seed)) for seed in range(50)]
-    server, port = start_server(env, data_dir, args)
+    server, port = start_server(
+        env,
+        data_dir,
+        ["--web-workers", str(args.web_workers), "--worker-processes", str(args.worker_processes)],
+    )
     try:
         # Warm up: the first requests in each server process import and cache things.
         warm = run_capacity(port, token, bodies, argparse.Namespace(seconds=3, clients=8))

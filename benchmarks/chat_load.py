@@ -35,9 +35,6 @@ import os
 import platform
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,7 +46,8 @@ from urllib.parse import urlencode
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import haven, start_server, stop_server  # noqa: E402
 
 SETUP = """
 import json
@@ -466,58 +464,6 @@ async def run_phase(name, transport, port, sessions, env, args, first=0) -> Phas
 # --- The server -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def haven(env, *args, code=None) -> str:
-    cmd = [str(BIN / "haven"), *args] + (["-c", code] if code else [])
-    return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
-
-
-def wait_ready(port: int, seconds: float = 60) -> None:
-    import http.client
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("server did not start")
-
-
-def start_server(env, data_dir: Path, args) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    with (data_dir / "server.log").open("wb") as log:
-        server = subprocess.Popen(
-            [str(BIN / "haven"), "run", "--no-worker", "--port", str(port),
-             "--web-workers", str(args.web_workers)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_ready(port)
-    except RuntimeError:
-        print((data_dir / "server.log").read_text(errors="replace")[-3000:])
-        os.killpg(server.pid, signal.SIGKILL)
-        raise
-    return server, port
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-
-
 def postgres_database(base_url: str):
     import psycopg
 
@@ -657,7 +603,9 @@ def main() -> None:
         haven(env, "migrate", "-v0")
         setup = SETUP.replace("SUPERVISORS", str(args.supervisors))
         sessions = json.loads(haven(env, "shell", code=setup).strip().splitlines()[-1])
-        server, port = start_server(env, data_dir, args)
+        server, port = start_server(
+            env, data_dir, ["--no-worker", "--web-workers", str(args.web_workers)]
+        )
         try:
             phases = asyncio.run(run_all(env, sessions, port, args))
         except Exception:
