@@ -217,57 +217,59 @@ def reopen(request, case_ref: str):
 @require_POST
 @staff_page
 def link_contact(request, case_ref: str):
-    case = access_case(request.user, case_ref)
-    form = LinkForm(request.POST, prefix="contact")
-    if form.is_valid():
-        try:
-            contact = access_contact(request.user, form.cleaned_data["reference"])
-        except Http404:
-            form.add_error("reference", "No contact you can open has that reference.")
-        else:
-            with refusal_shown_on(form) as outcome:
-                services.link_contact(actor_of(request), case, contact)
-            if not outcome.refused:
-                return _done(request, case, f"Contact {contact.reference} added.", "linked-title")
-    return render_detail(request, case, "link_contact", form)
+    return _link(
+        request,
+        case_ref,
+        "contact",
+        find=lambda reference: access_contact(request.user, reference),
+        link=services.link_contact,
+        missing="No contact you can open has that reference.",
+    )
 
 
 @require_POST
 @staff_page
 def link_report(request, case_ref: str):
-    case = access_case(request.user, case_ref)
-    form = LinkForm(request.POST, prefix="report")
-    if form.is_valid():
-        try:
-            report = access_report(request.user, form.cleaned_data["reference"].strip().upper())
-        except Http404:
-            form.add_error("reference", "No report of your organisation has that reference.")
-        else:
-            with refusal_shown_on(form) as outcome:
-                services.link_report(actor_of(request), case, report)
-            if not outcome.refused:
-                return _done(request, case, f"Report {report.reference} added.", "linked-title")
-    return render_detail(request, case, "link_report", form)
+    return _link(
+        request,
+        case_ref,
+        "report",
+        find=lambda reference: access_report(request.user, reference.strip().upper()),
+        link=services.link_report,
+        missing="No report of your organisation has that reference.",
+    )
 
 
 @require_POST
 @staff_page
 def link_emergency(request, case_ref: str):
+    return _link(
+        request,
+        case_ref,
+        "emergency",
+        find=lambda reference: access_emergency(request.user, reference),
+        link=services.link_emergency,
+        missing="No emergency of your organisation has that reference.",
+    )
+
+
+def _link(request, case_ref: str, kind: str, *, find, link, missing: str):
+    """Add a contact, report or emergency (found by the reference typed, through the
+    user's own access helper) to the case."""
     case = access_case(request.user, case_ref)
-    form = LinkForm(request.POST, prefix="emergency")
+    form = LinkForm(request.POST, prefix=kind)
     if form.is_valid():
         try:
-            emergency = access_emergency(request.user, form.cleaned_data["reference"])
+            record = find(form.cleaned_data["reference"])
         except Http404:
-            form.add_error("reference", "No emergency of your organisation has that reference.")
+            form.add_error("reference", missing)
         else:
             with refusal_shown_on(form) as outcome:
-                services.link_emergency(actor_of(request), case, emergency)
+                link(actor_of(request), case, record)
             if not outcome.refused:
-                return _done(
-                    request, case, f"Emergency {emergency.reference} added.", "linked-title"
-                )
-    return render_detail(request, case, "link_emergency", form)
+                done = f"{kind.capitalize()} {record.reference} added."
+                return _done(request, case, done, "linked-title")
+    return render_detail(request, case, f"link_{kind}", form)
 
 
 # --- Services and referrals -------------------------------------------------------------
