@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "haven.messaging",
     "haven.emergencies",
     "haven.cases",
+    "haven.access",
     "haven.api",
     "haven.stats",
     "haven.demo",

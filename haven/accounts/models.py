@@ -33,6 +33,9 @@ class Role(models.TextChoices):
     # Staff of a responding partner (an NGO in the helpline's network): they see only
     # what was referred or alerted to their partner (haven.network.PartnerMembership).
     RESPONDER = "responder", _("Partner organisation staff")
+    # A parent, carer or teacher responsible for a family's or school's access policy
+    # (haven.access.PolicyGuardian): they see only the policies they are guardians of.
+    GUARDIAN = "guardian", _("Parent, carer or teacher")
 
 
 # Hotline staff: reports, media, banks, takedowns. Counsellors are not among them: a
@@ -73,6 +76,10 @@ class User(AbstractUser):
     @property
     def is_partner(self) -> bool:
         return self.role == Role.PARTNER
+
+    @property
+    def is_guardian(self) -> bool:
+        return self.organisation_id is not None and self.role == Role.GUARDIAN
 
     @property
     def is_responder(self) -> bool:
