@@ -29,6 +29,7 @@ urlpatterns = [
     path("emergencies/", include("haven.emergencies.urls")),
     path("cases/", include("haven.cases.urls")),
     path("network/", include("haven.network.urls")),
+    path("access/", include("haven.access.urls")),
     # Hasher-Matcher-Actioner clients use https://<host>/hma as their base URL.
     path("hma/", include("haven.hma.urls")),
 ]

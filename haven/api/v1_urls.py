@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("haven.stats.api_urls")),
     path("", include("haven.classification.api_urls")),
     path("", include("haven.takedown.api_urls")),
+    path("", include("haven.access.api_urls")),
 ]
