@@ -80,7 +80,8 @@ class MemberCreateForm(UserCreationForm):
         self.fields["password2"].label = "Initial password again"
         self.fields["role"].help_text = (
             "Analysts work the queue; supervisors also see statistics and the audit log; "
-            "administrators also manage people; partner services only use the API."
+            "administrators also manage people; partner services only use the API; "
+            "parents, carers and teachers look after a family's or school's access policy."
         )
 
 

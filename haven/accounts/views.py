@@ -74,6 +74,9 @@ def _landing(user, target: str) -> str:
         return target if target.startswith(portal_pages) else reverse("network:portal")
     if user.is_helpline_staff and not user.is_org_staff:
         return target or reverse("helpline:home")
+    # Parents, carers and teachers have the access policy pages only.
+    if user.is_guardian:
+        return target if target.startswith(("/access/", "/accounts/")) else reverse("access:home")
     # Partner services and people without an organisation only have account pages.
     if not user.is_org_staff:
         return target if target.startswith("/accounts/") else reverse("accounts:tokens")

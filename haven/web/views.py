@@ -13,6 +13,8 @@ def home(request):
         return redirect("network:portal")
     if user.is_helpline_staff and not user.is_org_staff:
         return redirect("helpline:home")
+    if user.is_guardian:
+        return redirect("access:home")
     # Partner services have no queue: their page is their API tokens.
     return redirect("triage:queue" if user.is_org_staff else "accounts:tokens")
 
