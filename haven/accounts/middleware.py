@@ -28,6 +28,10 @@ _OPEN_PREFIXES = (
     "/chat/exit/",
     "/chat/c/",
     "/messaging/inbound/",
+    # A child's own pages about a decision: why, the status of a request, quick exit.
+    "/access/why/",
+    "/access/asked/",
+    "/access/exit/",
 )
 # The API authenticates with tokens, which never make a session user, so this middleware
 # leaves token calls alone; but a half-signed-in browser session must not use the API.

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.models import Organisation, Role, User
 from haven.api.models import ApiToken
 from haven.audit.services import Actor
+from haven.demo.access import seed_access
 from haven.demo.directory import seed_directory
 from haven.demo.helpline import seed_helpline
 from haven.demo.history import seed_history
@@ -71,6 +72,7 @@ def seed_demo() -> DemoSeed:
             User.objects.get(username="demo-counsellor"),
             User.objects.get(username="demo-responder"),
         )
+        seed_access(organisation, DEMO_PASSWORD)
     if created:
         _demo_reports(organisation)
     else:

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from haven.demo.access import ACCESS_DEMO_LOGINS
 from haven.demo.helpline import RESPONDER_USER_PARTNER, RESPONDER_USER_RESPONDER
 from haven.demo.seed import DEMO_PASSWORD, seed_demo
 
@@ -10,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Create the demo organisation: staff accounts, hash bank, sample reports, partner and "
         "host directories, four months of takedown history, and the helpline's partner "
-        "network, rota and three months of contacts, emergencies and cases."
+        "network, rota and three months of contacts, emergencies and cases, and the access "
+        "policies of a school and two families."
     )
 
     def handle(self, *args, **options):
@@ -29,6 +31,8 @@ def demo_banner(seeded) -> str:
         f"  demo-responder is {RESPONDER_USER_RESPONDER} of {RESPONDER_USER_PARTNER} and sees "
         "only what is alerted or referred to it.",
         "  SMS goes through the fake provider: nothing leaves this machine.",
+        "Access policy (/access/): the school's and families' trusted adults, same password:",
     ]
+    lines += [f"  {username:<16} {description}" for username, description in ACCESS_DEMO_LOGINS]
     lines.append(f"Demo partner API token: {seeded.partner_token}")
     return "\n".join(lines)
