@@ -66,3 +66,27 @@ def child(organisation, family_policy):
         birth_month=1,
         monitored_by="parent",
     )
+
+
+@pytest.fixture
+def other_family_policy(organisation, org_policy):
+    """A second family in the same organisation, which the first family's guardian must
+    never see."""
+    return Policy.objects.create(
+        organisation=organisation,
+        kind=Policy.Kind.FAMILY,
+        name="The Brennan family",
+        parent=org_policy,
+        adult_label="Dad",
+    )
+
+
+@pytest.fixture
+def other_guardian(organisation, other_family_policy):
+    user = make_user(organisation, "brennan", Role.GUARDIAN)
+    PolicyGuardian.objects.create(policy=other_family_policy, user=user)
+    return user
+
+
+# The browser tests' fixtures (a headless Chromium, a live server, fresh contexts).
+from haven.web.tests.conftest import browser, new_context, site  # noqa: E402, F401
