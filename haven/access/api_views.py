@@ -11,6 +11,7 @@ creating a profile is audited.
 from contextlib import contextmanager
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -56,14 +57,28 @@ class AccessApiView(APIView):
 
 
 class MayManageProfiles(permissions.BasePermission):
-    """Children's profiles are for supervisors, administrators and partner services (a
-    school's or parental tool's account), not for every analyst: as on the pages, where
-    other staff see no children."""
+    """Children's profiles are for supervisors and administrators (a school's or parental
+    tool's own account), as on the pages, where other staff see no children. Partner
+    services are other companies: one must never list another's children."""
 
-    message = "Only supervisors, administrators and partner services manage profiles."
+    message = "Only supervisors and administrators manage profiles."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user.is_supervisor or request.user.is_partner)
+        return bool(request.user.is_supervisor)
+
+
+def sees_children(user) -> bool:
+    """Schools' and families' policies, children's profiles and their requests are for
+    supervisors' and administrators' tokens; analysts and partner services decide with
+    the organisation's policy and profiles given inline."""
+    return bool(user.is_supervisor)
+
+
+def readable_policies(user):
+    policies = _with_adjustments(user.organisation)
+    if not sees_children(user):
+        policies = policies.filter(kind=Policy.Kind.ORGANISATION)
+    return policies
 
 
 @contextmanager
@@ -103,7 +118,12 @@ class DecisionView(AccessApiView):
     )
     def post(self, request):
         with service_errors():
-            data = service.decide_request(request.user.organisation, request.data, request=request)
+            data = service.decide_request(
+                request.user.organisation,
+                request.data,
+                request=request,
+                organisation_only=not sees_children(request.user),
+            )
         return Response(data)
 
 
@@ -121,7 +141,12 @@ class DecisionBatchView(AccessApiView):
     def post(self, request):
         items = request.data.get("items") if isinstance(request.data, dict) else None
         with service_errors():
-            results = service.decide_batch(request.user.organisation, items, request=request)
+            results = service.decide_batch(
+                request.user.organisation,
+                items,
+                request=request,
+                organisation_only=not sees_children(request.user),
+            )
         return Response({"results": results})
 
 
@@ -149,9 +174,7 @@ class PolicyListView(AccessApiView):
     )
     def get(self, request):
         policies = (
-            _with_adjustments(request.user.organisation)
-            .select_related("parent")
-            .order_by("kind", "name", "pk")
+            readable_policies(request.user).select_related("parent").order_by("kind", "name", "pk")
         )
         return Response(PolicySerializer(policies, many=True).data)
 
@@ -177,7 +200,7 @@ class PolicyDetailView(AccessApiView):
         organisation = request.user.organisation
         with service_errors():
             policy = service.policy_in(
-                organisation, policy_public_id, _with_adjustments(organisation)
+                organisation, policy_public_id, readable_policies(request.user)
             )
         matrix = matrix_data(
             policy,
@@ -251,5 +274,7 @@ class UnblockRequestView(AccessApiView):
     )
     def get(self, request, request_token: str):
         with service_errors():
+            if not sees_children(request.user):
+                raise service.NotFound(_("No such request to unblock in your organisation."))
             found = service.unblock_request_in(request.user.organisation, request_token)
         return Response(UnblockStatusSerializer(found).data)

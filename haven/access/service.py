@@ -93,12 +93,17 @@ class Ask:
 # --- Entry points ---------------------------------------------------------------------------
 
 
-def decide_request(organisation, data: Any, *, request=None) -> dict[str, Any]:
-    """The decision for one API request body, as JSON. Raises Invalid or NotFound."""
-    return Scope(organisation).decide(data, request).data
+def decide_request(
+    organisation, data: Any, *, request=None, organisation_only: bool = False
+) -> dict[str, Any]:
+    """The decision for one API request body, as JSON. Raises Invalid or NotFound.
+    `organisation_only`: see Scope."""
+    return Scope(organisation, organisation_only).decide(data, request).data
 
 
-def decide_batch(organisation, items: Any, *, request=None) -> list[dict[str, Any]]:
+def decide_batch(
+    organisation, items: Any, *, request=None, organisation_only: bool = False
+) -> list[dict[str, Any]]:
     """Decisions for up to MAX_BATCH requests, in order, each with its `index`. A bad
     item gets an `error` in the API's error shape in its place; the others are decided."""
     if not isinstance(items, list):
@@ -114,7 +119,7 @@ def decide_batch(organisation, items: Any, *, request=None) -> list[dict[str, An
                 ]
             }
         )
-    scope = Scope(organisation)
+    scope = Scope(organisation, organisation_only)
     results = []
     for index, item in enumerate(items):
         try:
@@ -262,10 +267,14 @@ def profile_of(child: ChildProfile) -> Profile:
 
 class Scope:
     """The caller's organisation, and the policies and profiles read in it so far, so that
-    a batch reads each of them once."""
+    a batch reads each of them once. With `organisation_only` (callers who see no
+    children: analysts and partner services) schools' and families' policies and
+    children's profiles are not found, as on the pages; the organisation's policy and
+    profiles given inline are."""
 
-    def __init__(self, organisation):
+    def __init__(self, organisation, organisation_only: bool = False):
         self.organisation = organisation
+        self.organisation_only = organisation_only
         self._policies: dict[str, Policy] = {}
         self._children: dict[str, ChildProfile] = {}
         self._organisation_policy: Policy | None = None
@@ -280,10 +289,15 @@ class Scope:
 
     def policy(self, public_id: str) -> Policy:
         if public_id not in self._policies:
-            self._policies[public_id] = policy_in(self.organisation, public_id)
+            policies = policies_in(self.organisation)
+            if self.organisation_only:
+                policies = policies.filter(kind=Policy.Kind.ORGANISATION)
+            self._policies[public_id] = policy_in(self.organisation, public_id, policies)
         return self._policies[public_id]
 
     def child(self, public_id: str) -> ChildProfile:
+        if self.organisation_only:
+            raise NotFound(_("No profile %(id)s in your organisation.") % {"id": public_id})
         if public_id not in self._children:
             self._children[public_id] = child_in(self.organisation, public_id)
         return self._children[public_id]

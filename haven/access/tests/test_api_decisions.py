@@ -35,9 +35,9 @@ def decisive_rules(data) -> list[str]:
     return [reason["rule"] for reason in data["reasons"] if reason["decisive"]]
 
 
-def test_a_school_gets_a_reasoned_decision_with_cited_rules(partner_api, school_policy):
+def test_a_school_gets_a_reasoned_decision_with_cited_rules(supervisor_api, school_policy):
     response = post(
-        partner_api,
+        supervisor_api,
         {
             "policy": school_policy.public_id,
             "profile": {"age": 11, "monitored_by": "school"},
@@ -66,17 +66,17 @@ def test_a_school_gets_a_reasoned_decision_with_cited_rules(partner_api, school_
     assert data["why_url"] is None  # an inline profile: nobody to send a link for
 
 
-def test_every_field_of_the_schema_is_in_a_decision_and_nothing_else(partner_api):
-    response = post(partner_api, {"profile": {"age": 9}, "content": {"descriptors": {}}})
+def test_every_field_of_the_schema_is_in_a_decision_and_nothing_else(supervisor_api):
+    response = post(supervisor_api, {"profile": {"age": 9}, "content": {"descriptors": {}}})
 
     assert set(response.json()) == set(DecisionSerializer().fields)
 
 
 def test_a_parental_tool_sends_text_and_a_known_child_gets_help_and_an_adult_alert(
-    partner_api, child
+    supervisor_api, child
 ):
     response = post(
-        partner_api,
+        supervisor_api,
         {"profile": {"id": child.public_id}, "content": {"text": GROOMING, "ref": "chat:7"}},
     )
 
@@ -94,10 +94,10 @@ def test_a_parental_tool_sends_text_and_a_known_child_gets_help_and_an_adult_ale
     assert "secret" not in stored and "snapchat" not in stored and "photo" not in stored
 
 
-def test_no_text_is_stored_anywhere_by_a_decision(partner_api, child):
+def test_no_text_is_stored_anywhere_by_a_decision(supervisor_api, child):
     events_before = AuditEvent.objects.count()
 
-    post(partner_api, {"profile": {"id": child.public_id}, "content": {"text": GROOMING}})
+    post(supervisor_api, {"profile": {"id": child.public_id}, "content": {"text": GROOMING}})
 
     new_events = AuditEvent.objects.order_by("pk")[events_before:]
     assert [event.action for event in new_events] == ["access.alert.raise"]
@@ -105,16 +105,16 @@ def test_no_text_is_stored_anywhere_by_a_decision(partner_api, child):
     assert "snapchat" not in repr(list(ChildProfile.objects.values()))
 
 
-def test_decisions_are_not_audited_one_by_one(partner_api, child):
+def test_decisions_are_not_audited_one_by_one(supervisor_api, child):
     before = AuditEvent.objects.count()
 
     for _ in range(3):
-        post(partner_api, {"profile": {"id": child.public_id}, "content": {"descriptors": {}}})
+        post(supervisor_api, {"profile": {"id": child.public_id}, "content": {"descriptors": {}}})
 
     assert AuditEvent.objects.count() == before
 
 
-def test_an_approved_request_to_unblock_allows_with_hvn_approved(partner_api, child, guardian):
+def test_an_approved_request_to_unblock_allows_with_hvn_approved(supervisor_api, child, guardian):
     from haven.access import unblocking
     from haven.access.links import read_why_token
 
@@ -122,12 +122,12 @@ def test_an_approved_request_to_unblock_allows_with_hvn_approved(partner_api, ch
         "profile": {"id": child.public_id},
         "content": {"descriptors": {"horror": "intense"}, "ref": "https://films.example/9"},
     }
-    first = post(partner_api, body).json()
+    first = post(supervisor_api, body).json()
     token = first["why_url"].rstrip("/").rsplit("/", 1)[-1]
     request = unblocking.create_request(Actor.public(), child, read_why_token(token))
     unblocking.decide_request(Actor.for_user(guardian), request, approve=True)
 
-    again = post(partner_api, body).json()
+    again = post(supervisor_api, body).json()
 
     assert first["action"] == "restrict"
     assert again["action"] == "allow"
@@ -136,13 +136,13 @@ def test_an_approved_request_to_unblock_allows_with_hvn_approved(partner_api, ch
 
 
 def test_an_adjusted_family_policy_changes_the_next_decision(
-    partner_api, child, family_policy, supervisor
+    supervisor_api, child, family_policy, supervisor
 ):
     body = {"profile": {"id": child.public_id}, "content": {"descriptors": {"horror": "mild"}}}
-    before = post(partner_api, body).json()
+    before = post(supervisor_api, body).json()
     adjust(family_policy, "horror", "mild", before["age_band"], Action.RESTRICT)
 
-    after = post(partner_api, body).json()
+    after = post(supervisor_api, body).json()
 
     assert (before["action"], after["action"]) == ("allow", "restrict")
     assert after["policy"]["version"] == before["policy"]["version"] + 1
@@ -152,14 +152,14 @@ def test_an_adjusted_family_policy_changes_the_next_decision(
 # --- Batches --------------------------------------------------------------------------------
 
 
-def test_a_batch_with_a_bad_item_in_the_middle_decides_the_others(partner_api, child):
+def test_a_batch_with_a_bad_item_in_the_middle_decides_the_others(supervisor_api, child):
     items = [
         {"profile": {"id": child.public_id}, "content": {"descriptors": {"gore": "intense"}}},
         {"profile": {"age": 130}, "content": {"descriptors": {"gore": "mild"}}},
         {"profile": {"age": 15}, "content": {"descriptors": {"gore": "mild"}}},
     ]
 
-    response = post(partner_api, {"items": items}, BATCH_URL)
+    response = post(supervisor_api, {"items": items}, BATCH_URL)
 
     assert response.status_code == 200
     results = response.json()["results"]
@@ -176,10 +176,10 @@ def test_a_batch_with_a_bad_item_in_the_middle_decides_the_others(partner_api, c
     assert results[2]["action"] == "allow"
 
 
-def test_a_batch_over_500_items_is_refused_with_a_clear_message(partner_api):
+def test_a_batch_over_500_items_is_refused_with_a_clear_message(supervisor_api):
     item = {"profile": {"age": 9}, "content": {"descriptors": {}}}
 
-    response = post(partner_api, {"items": [item] * 501}, BATCH_URL)
+    response = post(supervisor_api, {"items": [item] * 501}, BATCH_URL)
 
     assert response.status_code == 400
     error = response.json()["error"]
@@ -189,18 +189,18 @@ def test_a_batch_over_500_items_is_refused_with_a_clear_message(partner_api):
     ]
 
 
-def test_a_batch_of_500_items_is_decided(partner_api):
+def test_a_batch_of_500_items_is_decided(supervisor_api):
     item = {"profile": {"age": 9}, "content": {"descriptors": {"horror": "mild"}}}
 
-    response = post(partner_api, {"items": [item] * 500}, BATCH_URL)
+    response = post(supervisor_api, {"items": [item] * 500}, BATCH_URL)
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == 500
 
 
 @pytest.mark.parametrize("body", [{}, {"items": {}}, [1, 2]])
-def test_a_batch_without_a_list_of_items_is_refused(partner_api, body):
-    response = post(partner_api, body, BATCH_URL)
+def test_a_batch_without_a_list_of_items_is_refused(supervisor_api, body):
+    response = post(supervisor_api, body, BATCH_URL)
 
     assert response.status_code == 400
     assert "items" in response.json()["error"]["fields"]
@@ -209,9 +209,9 @@ def test_a_batch_without_a_list_of_items_is_refused(partner_api, body):
 # --- Errors ---------------------------------------------------------------------------------
 
 
-def test_invalid_input_is_answered_in_the_api_error_shape_by_field(partner_api):
+def test_invalid_input_is_answered_in_the_api_error_shape_by_field(supervisor_api):
     response = post(
-        partner_api,
+        supervisor_api,
         {
             "profile": {"age": 9, "vulnerabilities": ["shy"]},
             "context": "library",
@@ -232,21 +232,21 @@ def test_invalid_input_is_answered_in_the_api_error_shape_by_field(partner_api):
     assert "profanity" in error["fields"]["content.descriptors.swearing"][0]
 
 
-def test_text_over_20000_characters_is_refused_not_cut(partner_api):
-    response = post(partner_api, {"profile": {"age": 9}, "content": {"text": "x" * 20_001}})
+def test_text_over_20000_characters_is_refused_not_cut(supervisor_api):
+    response = post(supervisor_api, {"profile": {"age": 9}, "content": {"text": "x" * 20_001}})
 
     assert response.status_code == 400
     assert "20,000" in response.json()["error"]["fields"]["content.text"][0]
 
 
-def test_a_body_that_is_not_json_is_a_parse_error(partner_api):
-    response = partner_api.post(URL, "{not json", content_type="application/json")
+def test_a_body_that_is_not_json_is_a_parse_error(supervisor_api):
+    response = supervisor_api.post(URL, "{not json", content_type="application/json")
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "parse_error"
 
 
-def test_another_organisations_profile_and_policy_are_not_found(partner_api, other_organisation):
+def test_another_organisations_profile_and_policy_are_not_found(supervisor_api, other_organisation):
     their_policy = organisation_policy(other_organisation)
     their_child = ChildProfile.objects.create(
         organisation=other_organisation,
@@ -256,10 +256,12 @@ def test_another_organisations_profile_and_policy_are_not_found(partner_api, oth
     )
     content = {"descriptors": {}}
 
-    by_profile = post(partner_api, {"profile": {"id": their_child.public_id}, "content": content})
-    missing_profile = post(partner_api, {"profile": {"id": "chd_none"}, "content": content})
+    by_profile = post(
+        supervisor_api, {"profile": {"id": their_child.public_id}, "content": content}
+    )
+    missing_profile = post(supervisor_api, {"profile": {"id": "chd_none"}, "content": content})
     by_policy = post(
-        partner_api,
+        supervisor_api,
         {"policy": their_policy.public_id, "profile": {"age": 9}, "content": content},
     )
 
@@ -292,7 +294,7 @@ def test_counsellors_and_guardians_are_refused(organisation, role):
     assert response.json()["error"]["code"] == "permission_denied"
 
 
-@pytest.mark.parametrize("persona", ["analyst_api", "supervisor_api", "partner_api"])
+@pytest.mark.parametrize("persona", ["analyst_api", "supervisor_api", "supervisor_api"])
 def test_staff_and_partner_services_may_ask(request, persona):
     api = request.getfixturevalue(persona)
 
@@ -315,12 +317,12 @@ def test_the_token_rate_limit_applies(partner, monkeypatch):
 # --- Speed ----------------------------------------------------------------------------------
 
 
-def test_a_decision_for_a_known_child_takes_at_most_three_queries(partner_api, child):
+def test_a_decision_for_a_known_child_takes_at_most_three_queries(supervisor_api, child):
     body = {"profile": {"id": child.public_id}, "content": {"descriptors": {"gore": "mild"}}}
-    post(partner_api, body)  # compiles the policy and records the token's use
+    post(supervisor_api, body)  # compiles the policy and records the token's use
 
     with CaptureQueriesContext(connection) as queries:
-        response = post(partner_api, body)
+        response = post(supervisor_api, body)
 
     assert response.status_code == 200
     assert len(queries) <= 3, [query["sql"] for query in queries]

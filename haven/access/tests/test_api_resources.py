@@ -22,8 +22,8 @@ def matrix_url(policy) -> str:
 # --- Catalogue ------------------------------------------------------------------------------
 
 
-def test_the_catalogue_lists_every_descriptor_with_its_levels(partner_api):
-    response = partner_api.get("/api/v1/access/catalogue/")
+def test_the_catalogue_lists_every_descriptor_with_its_levels(supervisor_api):
+    response = supervisor_api.get("/api/v1/access/catalogue/")
 
     assert response.status_code == 200
     data = response.json()
@@ -38,9 +38,9 @@ def test_the_catalogue_lists_every_descriptor_with_its_levels(partner_api):
     assert "self_harm_risk" in {v["key"] for v in data["vulnerabilities"]}
 
 
-def test_the_catalogue_labels_follow_the_request_language(partner_api):
-    french = partner_api.get("/api/v1/access/catalogue/", HTTP_ACCEPT_LANGUAGE="fr")
-    english = partner_api.get("/api/v1/access/catalogue/", HTTP_ACCEPT_LANGUAGE="en")
+def test_the_catalogue_labels_follow_the_request_language(supervisor_api):
+    french = supervisor_api.get("/api/v1/access/catalogue/", HTTP_ACCEPT_LANGUAGE="fr")
+    english = supervisor_api.get("/api/v1/access/catalogue/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert french["Content-Language"] == "fr"
     labels = {action["key"]: action["label"] for action in english.json()["actions"]}
@@ -51,11 +51,11 @@ def test_the_catalogue_labels_follow_the_request_language(partner_api):
 
 
 def test_the_policies_of_the_organisation_are_listed_and_no_others(
-    partner_api, org_policy, family_policy, school_policy, other_organisation
+    supervisor_api, org_policy, family_policy, school_policy, other_organisation
 ):
     organisation_policy(other_organisation)
 
-    response = partner_api.get("/api/v1/access/policies/")
+    response = supervisor_api.get("/api/v1/access/policies/")
 
     assert response.status_code == 200
     listed = {item["id"]: item for item in response.json()}
@@ -66,11 +66,11 @@ def test_the_policies_of_the_organisation_are_listed_and_no_others(
 
 
 def test_a_policy_matrix_shows_adjusted_inherited_and_locked_cells(
-    partner_api, family_policy, supervisor
+    supervisor_api, family_policy, supervisor
 ):
     adjust(family_policy, "horror", "mild", "10-12", Action.WARN)
 
-    response = partner_api.get(matrix_url(family_policy), {"context": "home"})
+    response = supervisor_api.get(matrix_url(family_policy), {"context": "home"})
 
     assert response.status_code == 200
     data = response.json()
@@ -92,9 +92,9 @@ def test_a_policy_matrix_shows_adjusted_inherited_and_locked_cells(
     assert len(cells) == sum(len(d.levels) for d in DESCRIPTORS)
 
 
-def test_a_policy_matrix_follows_the_context_and_vulnerabilities(partner_api, org_policy):
-    home = partner_api.get(matrix_url(org_policy)).json()
-    school = partner_api.get(
+def test_a_policy_matrix_follows_the_context_and_vulnerabilities(supervisor_api, org_policy):
+    home = supervisor_api.get(matrix_url(org_policy)).json()
+    school = supervisor_api.get(
         matrix_url(org_policy), {"context": "school", "vulnerabilities": "self_harm_risk"}
     ).json()
 
@@ -109,17 +109,21 @@ def test_a_policy_matrix_follows_the_context_and_vulnerabilities(partner_api, or
     assert cell(school, "self_harm", "discussed", "13-15")["action"] == "warn"
 
 
-def test_a_policy_matrix_with_an_unknown_context_or_vulnerability_is_400(partner_api, org_policy):
-    response = partner_api.get(matrix_url(org_policy), {"context": "moon", "vulnerabilities": "x"})
+def test_a_policy_matrix_with_an_unknown_context_or_vulnerability_is_400(
+    supervisor_api, org_policy
+):
+    response = supervisor_api.get(
+        matrix_url(org_policy), {"context": "moon", "vulnerabilities": "x"}
+    )
 
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"context", "vulnerabilities"}
 
 
-def test_another_organisations_policy_matrix_is_not_found(partner_api, other_organisation):
+def test_another_organisations_policy_matrix_is_not_found(supervisor_api, other_organisation):
     theirs = organisation_policy(other_organisation)
 
-    response = partner_api.get(matrix_url(theirs))
+    response = supervisor_api.get(matrix_url(theirs))
 
     assert response.status_code == 404
     assert (
@@ -143,10 +147,10 @@ def profile_body(policy, **fields) -> dict:
     }
 
 
-def test_a_partner_creates_a_childs_profile_under_a_family_policy_audited(
-    partner_api, family_policy
+def test_a_supervisor_creates_a_childs_profile_under_a_family_policy_audited(
+    supervisor_api, family_policy
 ):
-    response = partner_api.post(PROFILES, profile_body(family_policy), format="json")
+    response = supervisor_api.post(PROFILES, profile_body(family_policy), format="json")
 
     assert response.status_code == 201
     data = response.json()
@@ -165,12 +169,12 @@ def test_a_partner_creates_a_childs_profile_under_a_family_policy_audited(
     assert event.detail["policy"] == family_policy.public_id
 
 
-def test_the_new_profile_is_used_by_the_next_decision(partner_api, family_policy):
-    created = partner_api.post(
+def test_the_new_profile_is_used_by_the_next_decision(supervisor_api, family_policy):
+    created = supervisor_api.post(
         PROFILES, profile_body(family_policy, vulnerabilities=[]), format="json"
     ).json()
 
-    response = partner_api.post(
+    response = supervisor_api.post(
         "/api/v1/access/decisions/",
         {"profile": {"id": created["id"]}, "content": {"descriptors": {"gore": "mild"}}},
         format="json",
@@ -181,12 +185,12 @@ def test_the_new_profile_is_used_by_the_next_decision(partner_api, family_policy
 
 
 def test_a_profile_needs_a_school_or_family_policy_of_the_organisation(
-    partner_api, org_policy, other_organisation
+    supervisor_api, org_policy, other_organisation
 ):
     theirs = organisation_policy(other_organisation)
 
-    on_org = partner_api.post(PROFILES, profile_body(org_policy), format="json")
-    on_theirs = partner_api.post(PROFILES, profile_body(theirs), format="json")
+    on_org = supervisor_api.post(PROFILES, profile_body(org_policy), format="json")
+    on_theirs = supervisor_api.post(PROFILES, profile_body(theirs), format="json")
 
     assert on_org.status_code == 400
     assert "school or family" in on_org.json()["error"]["fields"]["policy"][0]
@@ -209,15 +213,17 @@ def test_a_profile_needs_a_school_or_family_policy_of_the_organisation(
         ({"label": ""}, "label"),
     ],
 )
-def test_a_profile_with_a_bad_field_is_refused_by_field(partner_api, family_policy, fields, field):
-    response = partner_api.post(PROFILES, profile_body(family_policy, **fields), format="json")
+def test_a_profile_with_a_bad_field_is_refused_by_field(
+    supervisor_api, family_policy, fields, field
+):
+    response = supervisor_api.post(PROFILES, profile_body(family_policy, **fields), format="json")
 
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
 
 
 def test_profiles_are_listed_with_public_ids_and_labels_of_the_organisation_only(
-    partner_api, child, other_organisation
+    supervisor_api, child, other_organisation
 ):
     ChildProfile.objects.create(
         organisation=other_organisation,
@@ -226,7 +232,7 @@ def test_profiles_are_listed_with_public_ids_and_labels_of_the_organisation_only
         birth_year=2015,
     )
 
-    response = partner_api.get(PROFILES)
+    response = supervisor_api.get(PROFILES)
 
     assert response.status_code == 200
     assert response.json()["results"] == [
@@ -262,10 +268,10 @@ def make_request(child, **fields) -> UnblockRequest:
     )
 
 
-def test_a_platform_reads_where_a_request_to_unblock_stands(partner_api, child):
+def test_a_platform_reads_where_a_request_to_unblock_stands(supervisor_api, child):
     waiting = make_request(child)
 
-    response = partner_api.get(f"/api/v1/access/unblock-requests/{waiting.token}/")
+    response = supervisor_api.get(f"/api/v1/access/unblock-requests/{waiting.token}/")
 
     assert response.status_code == 200
     data = response.json()
@@ -298,3 +304,37 @@ def test_the_schema_describes_the_access_endpoints(client):
     assert "get" in paths["/api/v1/access/policies/{policy_public_id}/"]
     assert {"get", "post"} <= set(paths["/api/v1/access/profiles/"])
     assert "get" in paths["/api/v1/access/unblock-requests/{request_token}/"]
+
+
+@pytest.mark.parametrize("caller", ["partner_api", "analyst_api"])
+def test_partner_services_and_analysts_decide_with_the_organisations_policy_only(
+    request, caller, org_policy, family_policy, child
+):
+    api = request.getfixturevalue(caller)
+    decisions = "/api/v1/access/decisions/"
+    inline = {"profile": {"age": 12}, "content": {"descriptors": {"horror": "intense"}}}
+    assert api.post(decisions, inline, format="json").status_code == 200
+    with_org_policy = {**inline, "policy": org_policy.public_id}
+    assert api.post(decisions, with_org_policy, format="json").status_code == 200
+    # A family's policy and a child's profile are for the organisation's supervisors.
+    with_family = {**inline, "policy": family_policy.public_id}
+    assert api.post(decisions, with_family, format="json").status_code == 404
+    known_child = {"profile": {"id": child.public_id}, "content": {"descriptors": {}}}
+    assert api.post(decisions, known_child, format="json").status_code == 404
+    listed = [row["id"] for row in api.get("/api/v1/access/policies/").json()]
+    assert listed == [org_policy.public_id]
+    assert api.get(matrix_url(family_policy)).status_code == 404
+    assert api.get(PROFILES).status_code == 403
+
+
+def test_a_partner_service_cannot_read_a_childs_request_to_unblock(partner_api, child):
+    found = UnblockRequest.objects.create(
+        organisation=child.organisation,
+        profile=child,
+        policy=child.policy,
+        content_ref="https://example.org/page",
+        content_key="0" * 64,
+        action="restrict",
+    )
+    response = partner_api.get(f"/api/v1/access/unblock-requests/{found.token}/")
+    assert response.status_code == 404

@@ -19,6 +19,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from conftest import make_user, verified_client
+from haven.access.access import organisation_policy
+from haven.access.models import (
+    AdultAlert,
+    ChildProfile,
+    Policy,
+    PolicyGuardian,
+    PolicyRule,
+    UnblockRequest,
+)
 from haven.accounts.models import Role, User
 from haven.api.models import ApiToken
 from haven.audit.models import AuditEvent
@@ -90,6 +99,13 @@ IDENTIFIERS = {
     "case_service_id": "a case service's id",
     "case_referral_id": "a case referral's id (also the partner's page)",
     "follow_up_id": "a follow-up's id",
+    # Access policy: policies, children's profiles, requests to unblock and alerts.
+    "policy_id": "an access policy's id",
+    "policy_public_id": "an access policy's public id (API)",
+    "child_id": "a child profile's id",
+    "unblock_request_id": "a request to unblock's id",
+    "request_token": "a request to unblock's token (API status for the platform)",
+    "alert_id": "an adult alert's id",
     # Capability links sent to hosts and partners: holding the token is the permission,
     # so they are public (PUBLIC_ROUTES) and left out of the organisation sweeps.
     "token": "a referral acknowledgement token",
@@ -105,6 +121,8 @@ CAPABILITY_ROUTES = {
     "chat:rejoin",
     "messaging:inbound",
     "messaging:status",
+    "access:why",
+    "access:asked",
 }
 # Pages only a partner organisation's staff use: the control reaches them as Northern's
 # responder, not as its administrator.
@@ -156,6 +174,10 @@ PUBLIC_ROUTES = {
     # Provider webhooks: signed with the channel's secret, refused without it.
     "messaging/inbound/<str:public_id>/",
     "messaging/status/<str:public_id>/",
+    # A child's own pages about an access decision: the signed link is the key.
+    "access/why/<str:token>/",
+    "access/asked/<str:token>/",
+    "access/exit/",
 }
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
@@ -264,6 +286,7 @@ class Northern:
     bank_import: BankImport
     hotline: "HotlineObjects"
     helpline: "HelplineObjects"
+    access: "AccessObjects"
 
     def identifiers(self) -> dict[str, list]:
         hotline = self.hotline
@@ -290,6 +313,7 @@ class Northern:
             "referral_id": [hotline.referral.pk],
             "tip_id": [hotline.tip.pk],
             **self.helpline.identifiers(),
+            **self.access.identifiers(),
             "token": ["not-a-real-token"],
             "answer_token": ["not-a-real-token"],
             "alert_token": ["not-a-real-token"],
@@ -345,6 +369,10 @@ class Northern:
             **{
                 name: list(model.objects.filter(**{path: org}).order_by("pk").values())
                 for name, (model, path) in HELPLINE_CHILD_MODELS.items()
+            },
+            **{
+                name: list(model.objects.filter(**{path: org}).order_by("pk").values())
+                for name, (model, path) in ACCESS_MODELS.items()
             },
         }
 
@@ -415,6 +443,7 @@ def northern(organisation, analyst, supervisor, partner, django_capture_on_commi
         bank_import,
         hotline,
         helpline,
+        access_objects(organisation, admin),
     )
 
 
@@ -670,6 +699,65 @@ def helpline_objects(report: Report, admin, counsellor) -> HelplineObjects:
         follow_up,
         responder_user,
     )
+
+
+@dataclass
+class AccessObjects:
+    """The Northern organisation's access policy: a family, its child, a request, an alert."""
+
+    policy: Policy
+    child: ChildProfile
+    unblock_request: UnblockRequest
+    alert: AdultAlert
+
+    def identifiers(self) -> dict[str, list]:
+        return {
+            "policy_id": [self.policy.pk],
+            "policy_public_id": [self.policy.public_id],
+            "child_id": [self.child.pk],
+            "unblock_request_id": [self.unblock_request.pk],
+            "request_token": [self.unblock_request.token],
+            "alert_id": [self.alert.pk],
+        }
+
+
+ACCESS_MODELS = {
+    "access policies": (Policy, "organisation"),
+    "access rules": (PolicyRule, "policy__organisation"),
+    "access guardians": (PolicyGuardian, "policy__organisation"),
+    "children": (ChildProfile, "organisation"),
+    "unblock requests": (UnblockRequest, "organisation"),
+    "adult alerts": (AdultAlert, "organisation"),
+}
+
+
+def access_objects(organisation, admin) -> AccessObjects:
+    family = Policy.objects.create(
+        organisation=organisation,
+        kind=Policy.Kind.FAMILY,
+        name="Northern family",
+        parent=organisation_policy(organisation),
+    )
+    PolicyRule.objects.create(
+        policy=family, descriptor="horror", level="mild", age_band="6-9", action="allow"
+    )
+    guardian = make_user(organisation, "northern-parent", Role.GUARDIAN)
+    PolicyGuardian.objects.create(policy=family, user=guardian)
+    child = ChildProfile.objects.create(
+        organisation=organisation, policy=family, label="Northern child", birth_year=2014
+    )
+    unblock_request = UnblockRequest.objects.create(
+        organisation=organisation,
+        profile=child,
+        policy=family,
+        content_ref="https://northern.example/page",
+        content_key="1" * 64,
+        action="restrict",
+    )
+    alert = AdultAlert.objects.create(
+        organisation=organisation, profile=child, categories=["grooming"]
+    )
+    return AccessObjects(family, child, unblock_request, alert)
 
 
 @pytest.fixture
