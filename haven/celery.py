@@ -33,6 +33,8 @@ def _schedule_periodic_work(sender: Celery, **_kwargs) -> None:
     sender.add_periodic_task(helpline_every, _task("haven.emergencies.escalate_due"))
     sender.add_periodic_task(60.0, _task("haven.chat.end_idle"))
     sender.add_periodic_task(3600.0, _task("haven.helpline.anonymise_due"))
+    # Access policy: children's requests to unblock and adult alerts past retention.
+    sender.add_periodic_task(3600.0, _task("haven.access.expire_due"))
 
 
 def _task(name: str):

@@ -398,6 +398,10 @@ SMS_API_ALLOW_HTTP = env_bool("HAVEN_SMS_API_ALLOW_HTTP", False)
 SMS_API_TIMEOUT_SECONDS = env_float("HAVEN_SMS_API_TIMEOUT_SECONDS", 15.0)
 # How often the scheduler looks for emergencies to escalate (and helpline records due).
 HELPLINE_SCHEDULER_SECONDS = env_float("HAVEN_HELPLINE_SCHEDULER_SECONDS", 30.0)
+# Access policy: children's requests to unblock and alerts to their trusted adults are
+# deleted this long after they were answered (or made, when never answered); an approval
+# still in force is kept, without the child's message and the adult's note.
+ACCESS_RETENTION_DAYS = env_int("HAVEN_ACCESS_RETENTION_DAYS", 90)
 
 # A responder's emergency link stops working this long after the emergency closes, and
 # this long after it was sent at most.
