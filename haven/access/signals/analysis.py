@@ -11,10 +11,13 @@ from collections.abc import Callable
 from haven.access.catalogue import DESCRIPTORS
 from haven.access.signals import (
     bullying,
+    contact,
     eating,
     grooming,
     hate,
+    peer,
     profanity,
+    quiet_intent,
     risks,
     self_harm,
     sexual,
@@ -26,9 +29,12 @@ from haven.access.types import Analysis, Signal
 
 FINDERS: tuple[Callable[[Text], list[Found]], ...] = (
     grooming.signals,
+    contact.signals,
     self_harm.signals,
+    quiet_intent.signals,
     eating.signals,
     bullying.signals,
+    peer.signals,
     hate.signals,
     sexual.signals,
     risks.signals,

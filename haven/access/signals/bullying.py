@@ -7,8 +7,9 @@ words ("gay", "trans", "autistic", "Muslim") are never insults here, even where 
 use them so, because the same words are how children describe themselves; slurs are.
 
 Three or more insults in one text are harassment (a pile-on). Telling someone to kill
-themselves is harassment and an explicit threat, and encouragement of self-harm
-(haven.access.signals.self_harm). Sextortion ("or I send your pics to everyone") is an
+themselves is harassment and encouragement of self-harm
+(haven.access.signals.self_harm), not a threat: the speaker does not say they will
+harm anyone. Sextortion ("or I send your pics to everyone") is an
 explicit threat as well as grooming.
 """
 
@@ -20,6 +21,7 @@ from haven.access.signals.grooming import (
     LESSON,
 )
 from haven.access.signals.lexicon import GAME, LAUGHTER, NEGATED, OBJECT, REPORTED, THIRD_IS, YOU
+from haven.access.signals.peer import trash_talk
 from haven.access.signals.rules import Found, Rule, find, rule
 from haven.access.signals.self_harm import (
     NOT_TOLD_AFTER,
@@ -75,7 +77,7 @@ KIND = (
 )
 NOT_INSULT_AFTER = rf"{NEGATED}|{REPORTED}|\b(?:i'm|i\s+am|i\s+feel|i\s+look|me)\s*$"
 NOT_INSULT = (
-    rf"{KIND}|\b(?:joke|joking)\s+(?:about|with)|\b(?:fat|big)\s+(?:cat|chance|lot|"
+    rf"{KIND}|\b(?:ily|ilysm|love\s+(?:you|ya)\s+(?:tho|though|really))\b|\b(?:joke|joking)\s+(?:about|with)|\b(?:fat|big)\s+(?:cat|chance|lot|"
     r"load)\b|\bjoke\s+(?:book|shop|about)|\brat\s+(?:poison|race)|\bsnake\s+(?:game|pit)"
 )
 # Not about a person: spam, bots, hacked accounts, a full party.
@@ -414,14 +416,6 @@ THREATS = (
     ),
     _t("explicit", EXPOSE, EXPOSE_WORDS, unless=rf"{GAME}|{LESSON}"),
     _t("explicit", EXPOSE_TO, EXPOSE_TO_WORDS, unless=rf"{GAME}|{LESSON}"),
-    rule(
-        "threat.explicit",
-        "explicit",
-        TELLING_TO_DIE,
-        TELLING_TRIGGERS,
-        only_after=TOLD_AFTER,
-        not_after=NOT_TOLD_AFTER,
-    ),
     _t(
         "explicit",
         rf"\b{WILL}\s+(?:stab|shoot|murder|hurt|kill|batter|beat\s+up|burn|attack|"
@@ -511,6 +505,7 @@ THREATS = (
         rf"\s+{YOU}|get\s+{YOU}\s+(?:back|for\s+this|for\s+that)|tell\s+everyone\s+(?:your|you're|"
         r"about|that\s+you))\b",
         "pay regret sorry suffer find come get tell",
+        unless=rf"{GAME}|{LAUGHTER}|\b(?:prank|april\s+fools)\b",
     ),
 )
 
@@ -563,7 +558,7 @@ RULES: tuple[Rule, ...] = INSULTS + MOCKING + HARASSMENT + EXCLUSION + MORE + TH
 
 
 def signals(text: Text) -> list[Found]:
-    hits = find(RULES, text)
+    hits = [hit for hit in find(RULES, text) if not trash_talk(text, hit.start, hit.end)]
     found = [hit.found() for hit in hits]
     insults = [hit for hit in hits if hit.rule.kind == "bullying.insult"]
     if len({hit.start for hit in insults}) >= PILE_ON:

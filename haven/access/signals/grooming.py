@@ -28,7 +28,7 @@ ORDINARY_PICTURE = (
     r"\b(?:homework|notes|answers|worksheet|sheet|page|timetable|dog|cat|pet|puppy|kitten|"
     r"hamster|rabbit|drawing|art|painting|cake|food|dinner|lunch|recipe|poster|project|"
     r"meme|game|link|youtube|trailer|clip|score|view|sunset|holiday|bike|car|garden|"
-    r"lego|model|trip|the\s+(?:board|whiteboard|slides|book|match)|of\s+(?:it|that|the))\b"
+    r"lego|model|trip|newsletter|bake|baking|class|the\s+(?:board|whiteboard|slides|book|match)|of\s+(?:it|that|the))\b"
 )
 # A child confiding their own secret ("I'm gay, don't tell anyone", "I like a boy in my
 # class, keep it a secret") is not being told to keep one.
@@ -40,7 +40,8 @@ CONFIDING = (
 )
 ORDINARY_SECRECY = (
     r"\b(?:surprise|birthday|bday|present|party|spoiler|spoil|ending|answers|score|test|"
-    rf"quiz|prank|plan\s+for\s+(?:mum|mom|dad)|christmas|santa|recipe|ingredient)\b|{CONFIDING}"
+    rf"quiz|prank|plan\s+for\s+(?:mum|mom|dad)|christmas|santa|recipe|ingredient|announced|"
+    rf"official|got\s+into|made\s+the\s+team|got\s+picked)\b|{CONFIDING}"
 )
 ORDINARY_MEETING = (
     r"\b(?:study|revise|revision|homework|project|practice|training|rehearsal|club|team|class|"
@@ -101,7 +102,7 @@ def _g(name: str, pattern: str, triggers: str, **context) -> Rule:
 AGE_ORDINARY = (
     r"\b(?:register|registration|form|team|club|coach|under-?\d+s?|sign\s+up|signing\s+up|"
     r"account|tickets?|discount|price|allowed\s+to|age\s+limit|minimum\s+age|rated|pegi|"
-    r"certificate|cert|party|quiz|survey)\b"
+    r"certificate|cert|party|quiz|survey|birthday|bday|b-day|🎂|how\s+old\s+are\s+you\s+now)\b"
 )
 ASKING_AGE = (
     _g(
@@ -176,7 +177,7 @@ SECRECY = (
         r"dms?|pics?|photos?|pictures?|snaps?|history|call\s+log|number|contact|account)\b",
         "delete deleting del wipe clear",
         unless=r"\b(?:accidentally|how\s+(?:do|can|to)|by\s+mistake|can't|cannot|won't\s+let|"
-        r"why\s+did|i\s+deleted|did\s+you|phone\s+storage|storage|space)\b",
+        r"why\s+did|i\s+deleted|did\s+you|phone\s+storage|storage|space|(?:till|until)\s+you)\b",
     ),
     _g(
         "secrecy",
@@ -641,7 +642,14 @@ MEETING = (
         "meet",
         unless=ORDINARY_MEETING,
     ),
-    _g("meeting", rf"\bwhere\s+(?:do|d)\s+{YOU}\s+live\b", "live"),
+    _g(
+        "meeting",
+        rf"\bwhere\s+(?:do|d)\s+{YOU}\s+live\b",
+        "live",
+        # A parent driving the child over: "my mum's dropping me to yours for the party".
+        unless=r"\b(?:mum|mom|dad|parents?)(?:'s|\s+is|\s+will)\s+(?:\w+\s+)?(?:dropping|driving|"
+        r"bringing|taking|picking)\b|\b(?:sleepover|party|invitations?|invites?)\b",
+    ),
     _g(
         "meeting",
         r"\bwhat\s+(?:town|city|area|street|road|part\s+of\s+\w+|postcode|village|estate)\s+"

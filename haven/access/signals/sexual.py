@@ -120,7 +120,8 @@ NUDITY_SEXUALISED = (
 # A sentence that teaches or protects: the law, consent, what to do, who to tell.
 SAFETY = re.compile(
     r"\b(?:illegal|against\s+the\s+law|law|laws|under\s+18|under-18s?|report(?:ing)?|ceop|"
-    r"childline|never|don't|do\s+not|if\s+(?:someone|anyone|somebody|a\s+stranger)|pressure[sd]?|"
+    r"childline|never|don't|do\s+not|if\s+(?:someone|anyone|somebody|a\s+stranger)|pressur\w*|"
+    r"warning\s+signs?|red\s+flags?|(?:un)?healthy\s+relationships?|coerc\w+|"
     r"consent|safe|safety|police|block|tell\s+(?:an?\s+)?(?:trusted\s+)?adult|what\s+to\s+do|"
     r"risks?|dangers?|harmful|teach\w*|lessons?|education|protect\w*|sextortion|abuse|"
     r"exploitation|help|advice|support)\b"

@@ -277,9 +277,11 @@ def test_glorifying_self_harm_is_promoting(text):
 @pytest.mark.parametrize(
     "text", ["you should just kill yourself", "kys", "just kys already", "go jump off a bridge"]
 )
-def test_telling_someone_to_kill_themselves_is_a_threat_harassment_and_promoting(text):
+def test_telling_someone_to_kill_themselves_is_harassment_and_promoting_not_a_threat(text):
+    # The evaluation set labels "kys" as bullying, not a threat: the speaker does not
+    # say they will harm anyone ("kys or I'll do it for you" is a threat).
     descriptors = analyse(text).descriptors
-    assert descriptors["threat"] == "explicit"
+    assert "threat" not in descriptors
     assert descriptors["bullying"] == "harassment"
     assert descriptors["self_harm"] == "promoting"
 
