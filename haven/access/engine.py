@@ -338,11 +338,22 @@ class CompiledPolicy:
             reasons=tuple(reasons),
             alert_adult=any(cell.alert_adult for _d, cell in cells),
             show_support=any(cell.support for _d, cell in cells),
-            unblockable=not any(cell.locked for _d, cell in cells if cell.action == action),
+            unblockable=not any(
+                cell.locked or _is_signal(descriptor)
+                for descriptor, cell in cells
+                if cell.action == action
+            ),
             descriptors=effective,
             signals=tuple(signals),
             support_topics=tuple(descriptor for descriptor, cell in cells if cell.support),
         )
+
+
+def _is_signal(descriptor: str) -> bool:
+    """Grooming, bullying and threats are found in messages to or from the child: what
+    holds them back is the adults' to look at with the child, never a child's request
+    to lift (someone grooming a child could press them to ask)."""
+    return DESCRIPTOR_BY_KEY[descriptor].family == "signal"
 
 
 def _lookup(

@@ -222,8 +222,16 @@ def explain_for_adult(decision: Decision) -> str:
         )
     if any(reason.decisive for reason in decision.reasons):
         lines.append(_("* marks the rules that decided."))
-    if not decision.unblockable:
-        lines.append(_("A locked rule decided this: no one can unblock it."))
+    if not decision.unblockable and decision.action > Action.ALLOW:
+        if any(r.decisive and r.descriptor in SIGNALS for r in decision.reasons):
+            lines.append(
+                _(
+                    "Found in messages to or from the child: the trusted adults look at it "
+                    "with the child; a child's request cannot lift it."
+                )
+            )
+        else:
+            lines.append(_("A locked rule decided this: no one can unblock it."))
     if decision.alert_adult:
         lines.append(_("A trusted adult is alerted."))
     if decision.show_support:

@@ -1,24 +1,33 @@
 """The link a platform gives a child when Haven held something back: /access/why/<token>/.
 
-The token is the decision itself, signed (django.core.signing, salt SALT) and compressed,
-so that the page needs no stored decision and no login: it carries the profile's public
+The token is the decision itself, compressed and encrypted (Fernet, under a key derived
+for this purpose from the evidence key: authenticated, so it cannot be forged, and
+unreadable, so a link seen in a browser's history, a school filter's log or a
+platform's log does not tell that a child was flagged, or for what), so that the page
+needs no stored decision and no login: it carries the profile's public
 id, what the content was called (cut short), the key that matches it later, the
 descriptors, the action, the decisive rules and whether an adult may lift it. It holds
 no text the child sent or received. A token lasts MAX_AGE; a forged or older one opens
 nothing.
 """
 
+import json
+import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core import signing
+from cryptography.fernet import InvalidToken
 from django.urls import reverse
 
 from haven.access.catalogue import Action
 from haven.access.types import Content, Decision, Reason
+from haven.hashing.sealing import purpose_cipher
 
-SALT = "haven.access.why"
+PURPOSE = b"haven.access.why"
 MAX_AGE = timedelta(days=7)
+# A genuine token is under 1 KB; anything longer is refused before decrypting.
+MOST_TOKEN_CHARS = 4096
+MOST_PAYLOAD_BYTES = 16384
 VERSION = 1
 # Cut so that a link stays short enough for a text message or an old phone's browser.
 REF_CHARS = 400
@@ -107,14 +116,19 @@ def why_token(profile, content: Content, decision: Decision) -> str:
         "al": decision.alert_adult,
         "t": list(decision.support_topics),
     }
-    return signing.dumps(data, salt=SALT, compress=True)
+    packed = zlib.compress(json.dumps(data, separators=(",", ":")).encode())
+    return purpose_cipher(PURPOSE).encrypt(packed).decode()
 
 
 def read_why_token(token: str) -> WhyPayload | None:
     """The payload of a genuine token younger than MAX_AGE, else None."""
+    if len(token) > MOST_TOKEN_CHARS:
+        return None
     try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-        if data.get("v") != VERSION:
+        packed = purpose_cipher(PURPOSE).decrypt(token.encode(), ttl=int(MAX_AGE.total_seconds()))
+        inflate = zlib.decompressobj()
+        data = json.loads(inflate.decompress(packed, MOST_PAYLOAD_BYTES))
+        if inflate.unconsumed_tail or data.get("v") != VERSION:
             return None
         return WhyPayload(
             profile_id=str(data["p"]),
@@ -131,7 +145,7 @@ def read_why_token(token: str) -> WhyPayload | None:
             alert_adult=bool(data.get("al")),
             support_topics=tuple(str(topic) for topic in data["t"]),
         )
-    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
+    except (InvalidToken, zlib.error, KeyError, TypeError, ValueError, AttributeError):
         return None
 
 

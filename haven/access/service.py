@@ -15,8 +15,9 @@ Ids of policies and profiles are looked up in the caller's organisation only: an
 organisation's id is "not found", exactly as a made-up one.
 """
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -45,8 +46,12 @@ from haven.access.signals import analyse
 from haven.access.types import Content, Decision, Profile, Reason
 from haven.audit.services import Actor, record
 
+# Public ids and tokens are URL-safe base64 after a prefix: anything else finds nothing.
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]+")
 MAX_BATCH = 500
 MAX_TEXT = 20_000
+# All the text of one batch together: analysing text is the costly part of a decision.
+MAX_BATCH_TEXT = 200_000
 MAX_REF = 2_000
 MAX_TITLE = 300
 MAX_AGE = 120
@@ -119,6 +124,19 @@ def decide_batch(
                 ]
             }
         )
+    text = sum(_text_size(item) for item in items)
+    if text > MAX_BATCH_TEXT:
+        raise Invalid(
+            {
+                "items": [
+                    _(
+                        "At most %(max)s characters of text in one batch; this one has "
+                        "%(count)s. Split it."
+                    )
+                    % {"max": f"{MAX_BATCH_TEXT:,}", "count": f"{text:,}"}
+                ]
+            }
+        )
     scope = Scope(organisation, organisation_only)
     results = []
     for index, item in enumerate(items):
@@ -129,6 +147,12 @@ def decide_batch(
         except NotFound as exc:
             results.append({"index": index, "error": {"code": "not_found", "message": str(exc)}})
     return results
+
+
+def _text_size(item: Any) -> int:
+    content = item.get("content") if isinstance(item, dict) else None
+    text = content.get("text") if isinstance(content, dict) else None
+    return len(text) if isinstance(text, str) else 0
 
 
 def decide(
@@ -208,6 +232,8 @@ def child_in(organisation, public_id: str) -> ChildProfile:
 
 
 def unblock_request_in(organisation, token: str) -> UnblockRequest:
+    if len(token) > 40 or not PUBLIC_ID.fullmatch(token):
+        raise NotFound(_("No such request to unblock in your organisation."))
     try:
         return UnblockRequest.objects.select_related("profile").get(
             organisation=organisation, token=token
@@ -367,7 +393,12 @@ class Scope:
             "reasons": [_reason(reason) for reason in decision.reasons],
             "support": self.support(decision),
             "explanation": {
-                "child": explain_for_child(decision, _adult_label(ask.policy)),
+                # "We will let an adult know" only when one is: an inline profile is
+                # nobody Haven can name to an adult.
+                "child": explain_for_child(
+                    replace(decision, alert_adult=decision.alert_adult and alerted),
+                    _adult_label(ask.policy),
+                ),
                 "adult": explain_for_adult(decision),
             },
             "monitoring": {
@@ -412,7 +443,8 @@ def merge_descriptors(declared: Mapping[str, str], found: Mapping[str, str]) -> 
 def _approved(ask: Ask, decision: Decision) -> Decision:
     """An adult's approval of this child's request to see this content lifts the
     decision, unless a locked rule made it (one query, only when there is something to
-    lift)."""
+    lift). It covers what the adult saw and nothing more: a reference (a feed, a chat,
+    a page) may later hold something else, and then the decision stands."""
     if (
         ask.child is None
         or not ask.content.ref
@@ -421,9 +453,27 @@ def _approved(ask: Ask, decision: Decision) -> Decision:
     ):
         return decision
     key = unblocking.content_key(ask.content.ref)
-    if unblocking.approved_request(ask.child.pk, key) is None:
+    approval = unblocking.approved_request(ask.child.pk, key)
+    if approval is None or not covers(approval, decision):
         return decision
     return apply_approval(decision)
+
+
+def covers(approval: UnblockRequest, decision: Decision) -> bool:
+    """Whether what was approved includes everything this decision holds back: no action
+    stricter than the approved one, and no descriptor the adult did not see or at a more
+    severe level than they saw."""
+    if decision.action > Action.from_key(approval.action):
+        return False
+    seen = approval.descriptors or {}
+    for descriptor, level in decision.descriptors.items():
+        was = seen.get(descriptor)
+        try:
+            if was is None or level_rank(descriptor, level) > level_rank(descriptor, was):
+                return False
+        except (KeyError, ValueError):
+            return False
+    return True
 
 
 def _alert(ask: Ask, decision: Decision) -> bool:
@@ -485,7 +535,7 @@ def _unknown_fields(data: Mapping, known: tuple[str, ...], prefix: str, errors) 
 def _public_id(value: Any, field: str, errors) -> str:
     if value is None or value == "":
         return ""
-    if not isinstance(value, str) or len(value) > 32:
+    if not isinstance(value, str) or len(value) > 32 or not PUBLIC_ID.fullmatch(value):
         _add(errors, field, _("A public id, as the API gave it (at most 32 characters)."))
         return ""
     return value
@@ -639,7 +689,22 @@ def _text(value: Any, field: str, limit: int, errors) -> str:
             % {"limit": f"{limit:,}", "count": f"{len(value):,}"},
         )
         return ""
+    if not _storable(value):
+        _add(errors, field, _("Text without NUL characters or broken Unicode."))
+        return ""
     return value
+
+
+def _storable(value: str) -> bool:
+    """PostgreSQL refuses NUL in text and UTF-8 has no lone surrogates: such text would
+    fail later (an alert not raised, a request not made), so it is refused at the door."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _shown(value: Any) -> str:

@@ -52,13 +52,17 @@ def content_key(ref: str) -> str:
     ref = (ref or "").strip()
     if not ref:
         return ""
-    parts = urlsplit(ref)
-    if parts.scheme and parts.netloc:
+    try:
+        parts = urlsplit(ref)
+    except ValueError:  # "http://[::1" and the like: an id like any other
+        parts = None
+    if parts is not None and parts.scheme and parts.netloc:
         netloc = parts.netloc
         userinfo, at, host = netloc.rpartition("@")
         netloc = f"{userinfo}{at}{host.lower()}"
         ref = urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, ""))
-    return hashlib.sha256(ref.encode()).hexdigest()
+    # "surrogatepass": a lone surrogate must not stop a decision (or the alert after it).
+    return hashlib.sha256(ref.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def approved_request(profile_id: int, key: str) -> UnblockRequest | None:

@@ -1,6 +1,8 @@
 """The decision API over HTTP: a school's and a parental tool's calls, batches, errors,
 who may call it, rate limits, and what is (not) stored."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -326,3 +328,96 @@ def test_a_decision_for_a_known_child_takes_at_most_three_queries(supervisor_api
 
     assert response.status_code == 200
     assert len(queries) <= 3, [query["sql"] for query in queries]
+
+
+def approve_first_decision(api, child, guardian, body) -> None:
+    from haven.access import unblocking
+    from haven.access.links import read_why_token
+
+    token = post(api, body).json()["why_url"].rstrip("/").rsplit("/", 1)[-1]
+    request = unblocking.create_request(Actor.public(), child, read_why_token(token))
+    unblocking.decide_request(Actor.for_user(guardian), request, approve=True)
+
+
+def test_an_approval_covers_what_the_adult_saw_and_nothing_more_severe(
+    supervisor_api, child, guardian
+):
+    ref = "https://films.example/feed"
+    approved = {"profile": {"id": child.public_id}, "content": {"ref": ref}}
+    approve_first_decision(
+        supervisor_api,
+        child,
+        guardian,
+        {**approved, "content": {"descriptors": {"horror": "intense"}, "ref": ref}},
+    )
+
+    same = post(
+        supervisor_api, {**approved, "content": {"descriptors": {"horror": "intense"}, "ref": ref}}
+    )
+    worse = post(
+        supervisor_api,
+        {
+            **approved,
+            "content": {"descriptors": {"horror": "intense", "gore": "intense"}, "ref": ref},
+        },
+    )
+    groomed = post(supervisor_api, {**approved, "content": {"text": GROOMING, "ref": ref}})
+
+    assert same.json()["action"] == "allow"
+    assert worse.json()["action"] == "block"
+    assert groomed.json()["action"] == "restrict"
+    assert "HVN-APPROVED" not in decisive_rules(groomed.json())
+
+
+def test_grooming_held_back_is_for_the_adults_not_a_childs_request(supervisor_api, child):
+    data = post(
+        supervisor_api,
+        {"profile": {"id": child.public_id}, "content": {"text": GROOMING, "ref": "chat:1"}},
+    ).json()
+
+    assert data["action"] == "restrict" and data["alert_adult"]
+    assert data["unblockable"] is False
+
+
+def test_a_child_is_told_an_adult_will_know_only_when_one_is_alerted(supervisor_api, child):
+    words = "i want to kill myself tonight"
+    known = post(supervisor_api, {"profile": {"id": child.public_id}, "content": {"text": words}})
+    inline = post(supervisor_api, {"profile": {"age": 12}, "content": {"text": words}})
+
+    assert known.json()["alert_adult"] and inline.json()["alert_adult"]
+    assert "know" in known.json()["explanation"]["child"]
+    assert "We will" not in inline.json()["explanation"]["child"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"text": "hello\x00there"},
+        {"ref": "https://example.org/\x00"},
+        {"title": "broken \udfff"},
+    ],
+)
+def test_text_with_nul_or_broken_unicode_is_refused_with_a_clear_error(supervisor_api, content):
+    body = {"profile": {"age": 12}, "content": {"descriptors": {}, **content}}
+    # json.dumps escapes the lone surrogate (\udfff), as a hostile client would send it.
+    response = supervisor_api.post(URL, json.dumps(body), content_type="application/json")
+
+    assert response.status_code == 400
+    field = f"content.{next(iter(content))}"
+    assert field in response.json()["error"]["fields"]
+
+
+def test_a_malformed_url_as_a_reference_still_gets_a_decision_and_the_alert(supervisor_api, child):
+    body = {"profile": {"id": child.public_id}, "content": {"text": GROOMING, "ref": "http://[::1"}}
+    response = post(supervisor_api, body)
+
+    assert response.status_code == 200
+    assert AdultAlert.objects.filter(profile=child).count() == 1
+
+
+def test_a_batch_with_too_much_text_in_all_is_refused(supervisor_api):
+    item = {"profile": {"age": 12}, "content": {"text": "a" * 20_000}}
+    response = post(supervisor_api, {"items": [item] * 11}, BATCH_URL)
+
+    assert response.status_code == 400
+    assert "200,000 characters" in response.json()["error"]["fields"]["items"][0]

@@ -84,13 +84,22 @@ def test_a_guardian_may_put_a_child_only_under_a_policy_they_guard(
 
 
 def test_a_supervisor_may_look_after_every_child_of_the_organisation(
-    supervisor_client, child, other_child, org_policy
+    supervisor_client, child, other_child, school_policy
 ):
     page = supervisor_client.get("/access/children/").content.decode()
     assert child.public_id in page and other_child.public_id in page
-    response = supervisor_client.post("/access/children/new/", form_data(org_policy))
+    response = supervisor_client.post("/access/children/new/", form_data(school_policy))
     assert response.status_code == 302
-    assert ChildProfile.objects.filter(policy=org_policy).count() == 1
+    assert ChildProfile.objects.filter(policy=school_policy).count() == 1
+
+
+def test_a_child_is_never_put_under_the_organisations_own_policy(
+    supervisor_client, org_policy, school_policy
+):
+    response = supervisor_client.post("/access/children/new/", form_data(org_policy))
+
+    assert response.status_code == 400
+    assert not ChildProfile.objects.filter(policy=org_policy).exists()
 
 
 @pytest.mark.parametrize("persona", ["analyst", "counsellor"])

@@ -2,11 +2,16 @@
 child's age, the monitoring sign, asking, the adult's answer and what the child then
 sees; forged and expired links; throttles; and audit events without personal data."""
 
+import base64
+import json
 import re
+import zlib
 from datetime import timedelta
 
 import pytest
-from django.core import mail, signing
+from cryptography import fernet
+from cryptography.fernet import Fernet
+from django.core import mail
 
 from conftest import make_user, verified_client
 from haven.access import links, unblocking
@@ -16,6 +21,7 @@ from haven.access.models import ChildProfile, UnblockRequest
 from haven.access.types import Content, Decision, Reason
 from haven.accounts.models import Role
 from haven.audit.models import AuditEvent
+from haven.hashing.sealing import purpose_cipher
 
 REF = "https://video.example/watch?v=42"
 BAND_BIRTH_YEARS = {"0-5": 2023, "6-9": 2018, "10-12": 2014, "13-15": 2012, "16-17": 2009}
@@ -105,9 +111,23 @@ def test_a_why_token_carries_the_decision_and_nothing_the_child_wrote(child):
     assert payload.rule_ids == ["HVN-VIOLENCE-3"] and payload.unblockable
     assert len(payload.content_title) == links.TITLE_CHARS
     assert payload.support_topics == ("self_harm",) and payload.show_support
-    assert "diary" not in str(signing.loads(token, salt=links.SALT))
+    inside = zlib.decompress(purpose_cipher(links.PURPOSE).decrypt(token.encode()))
+    assert b"diary" not in inside
     rebuilt = payload.decision()
     assert explain_for_child(rebuilt, "Mum") == explain_for_child(made, "Mum")
+
+
+def test_a_why_token_is_unreadable_without_the_key(child):
+    content = Content(ref="https://chat.example/dm/ada", title="DM from a stranger")
+    made = decision(descriptor="self_harm", level="intent")
+    token = links.why_token(child, content, made)
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    for secret in (child.public_id, "chat.example", "stranger", "self_harm", "10-12"):
+        assert secret.encode() not in raw
+
+
+def test_an_over_long_token_is_refused_before_decrypting(child):
+    assert links.read_why_token("A" * (links.MOST_TOKEN_CHARS + 1)) is None
 
 
 def test_why_url_is_absolute_with_a_request_and_a_path_without(rf, child):
@@ -118,7 +138,8 @@ def test_why_url_is_absolute_with_a_request_and_a_path_without(rf, child):
 
 def test_a_forged_or_tampered_link_is_a_kind_404(client, child):
     token = links.why_token(child, Content(ref=REF), decision())
-    forged = signing.dumps({"v": 1, "p": child.public_id}, salt="another.salt", compress=True)
+    packed = zlib.compress(json.dumps({"v": 1, "p": child.public_id}).encode())
+    forged = Fernet(Fernet.generate_key()).encrypt(packed).decode()
     for bad in (token[:-2] + "xx", forged, "nonsense"):
         response = client.get(f"/access/why/{bad}/")
         assert response.status_code == 404
@@ -130,9 +151,9 @@ def test_a_link_older_than_seven_days_is_a_404(client, child, monkeypatch):
     import time
     from types import SimpleNamespace
 
-    # Signatures are timed by the system clock (time.time), moved here for signing only.
+    # Tokens are timed by the system clock (time.time), moved here for Fernet only.
     now = time.time()
-    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: now))
+    monkeypatch.setattr(fernet, "time", SimpleNamespace(time=lambda: now))
     path = why_path(child)
     now += timedelta(days=6, hours=23).total_seconds()
     assert client.get(path).status_code == 200

@@ -11,6 +11,8 @@ They speak the language the platform passes (?lang=fr), else the browser's. A fo
 or expired link gets a kind page that says so, with a 404.
 """
 
+import re
+
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +35,8 @@ QUICK_EXIT_URL = "https://www.bbc.com/weather"
 # Topics that always bring support: help is never held back from a child who may need it.
 ALWAYS_SUPPORT = ("self_harm", "eating_disorder", "grooming", "threat")
 CHILD_ACTOR = "child (why page)"
+# Request tokens are URL-safe base64: anything else (a NUL, say) finds nothing.
+TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @never_cache
@@ -89,6 +93,8 @@ def asked(request, token: str):
             )
             .filter(token=token, profile__active=True)
             .first()
+            if len(token) <= 40 and TOKEN.fullmatch(token)
+            else None
         )
         if found is None:
             return _gone(request, language)

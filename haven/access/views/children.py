@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.access.access import access_page, child_for, children_for, policies_for
@@ -24,7 +25,7 @@ from haven.access.forms_children import (
     initial_for,
     update_child,
 )
-from haven.access.models import UnblockRequest
+from haven.access.models import Policy, UnblockRequest
 from haven.audit.services import Actor, client_ip
 from haven.web.forms import error_links
 
@@ -37,8 +38,10 @@ def looks_after_children(user) -> bool:
 
 
 def children_page(view):
-    """Supervisors and guardians of an organisation; anyone else gets a 404."""
+    """Supervisors and guardians of an organisation; anyone else gets a 404. Never cached:
+    the pages hold children's details (a shared family computer's back button)."""
 
+    @never_cache
     @access_page
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -54,9 +57,11 @@ def actor(request) -> Actor:
 
 
 def policy_choices(user):
-    """The policies `user` may put a child under: all of the organisation's for a
-    supervisor, only those they are a guardian of for a guardian."""
-    policies = policies_for(user)
+    """The policies `user` may put a child under: every school's and family's of the
+    organisation for a supervisor, only those they are a guardian of for a guardian.
+    Never the organisation's own: a child belongs to a school or a family, whose
+    trusted adults answer for them (the API says the same)."""
+    policies = policies_for(user).exclude(kind=Policy.Kind.ORGANISATION)
     if not user.is_supervisor:
         policies = policies.filter(guardians__user=user)
     return policies.order_by("kind", "name")
