@@ -343,3 +343,26 @@ def _fresh_compiled_policies():
     clear_cache()
     yield
     clear_cache()
+
+
+def test_a_guardians_home_page_leads_with_waiting_requests_and_unseen_alerts(
+    guardian_client, child
+):
+    from haven.access.models import AdultAlert, UnblockRequest
+
+    UnblockRequest.objects.create(
+        organisation=child.organisation,
+        profile=child,
+        policy=child.policy,
+        content_ref="https://example.org/page",
+        content_key="0" * 64,
+        action="restrict",
+    )
+    AdultAlert.objects.create(
+        organisation=child.organisation, profile=child, categories=["grooming"]
+    )
+
+    page = guardian_client.get("/access/").content.decode()
+
+    assert "A child is waiting for your answer" in page
+    assert "One alert about a child has not been seen yet" in page

@@ -508,3 +508,23 @@ def test_after_an_approval_expires_the_child_may_ask_again(client, child, guardi
     assert 'name="message"' in html
     assert asked_page(client, child, message="again").status_code == 302
     assert UnblockRequest.objects.filter(status="pending").count() == 1
+
+
+def test_the_adult_reads_a_policys_change_in_words_not_as_a_rule_id(
+    guardian_client, child, family_policy
+):
+    asked = UnblockRequest.objects.create(
+        organisation=child.organisation,
+        profile=child,
+        policy=family_policy,
+        content_ref="https://example.org/page",
+        content_key="0" * 64,
+        action="restrict",
+        rule_ids=[f"{family_policy.public_id}:horror/intense/10-12/school", "OSA-PPC-1"],
+    )
+
+    page = guardian_client.get(f"/access/requests/{asked.pk}/").content.decode()
+
+    assert "The Okafor family&#x27;s change: Horror and fear (Intense), ages 10-12" in page
+    assert family_policy.public_id not in page
+    assert "OSA-PPC-1: " in page

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from haven.access.access import (
     access_page,
+    alerts_for,
     editable_policy_for,
     may_edit_policy,
     organisation_policy,
     policies_for,
     policy_for,
+    unblock_requests_for,
 )
 from haven.access.catalogue import (
     AGE_BANDS,
@@ -78,7 +80,13 @@ def home(request):
     policies = policies_for(request.user).annotate(
         changes=Count("rules", distinct=True), guardian_count=Count("guardians", distinct=True)
     )
-    return render(request, "access/home.html", {"policies": policies.order_by("kind", "name")})
+    waiting = unseen = 0
+    if request.user.is_supervisor or request.user.is_guardian:
+        # What needs the adult first: children waiting for an answer, alerts not yet seen.
+        waiting = unblock_requests_for(request.user).filter(status="pending").count()
+        unseen = alerts_for(request.user).filter(seen_at__isnull=True).count()
+    context = {"policies": policies.order_by("kind", "name"), "waiting": waiting, "unseen": unseen}
+    return render(request, "access/home.html", context)
 
 
 @require_GET

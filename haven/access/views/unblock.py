@@ -15,8 +15,9 @@ from haven.access import unblocking
 from haven.access.access import alert_for, alerts_for, unblock_request_for, unblock_requests_for
 from haven.access.alerts import category_labels, mark_seen
 from haven.access.catalogue import DESCRIPTOR_BY_KEY, Action
+from haven.access.default_policy import RULE_BY_ID
 from haven.access.forms_children import AnswerForm, WithdrawForm, child_age
-from haven.access.models import UnblockRequest
+from haven.access.models import Policy, UnblockRequest
 from haven.access.resources import resources_for
 from haven.access.views.children import actor, children_page
 from haven.web.forms import error_links
@@ -86,6 +87,10 @@ def _detail_page(request, unblock_request, form, withdraw_form=None):
         "age": child_age(unblock_request.profile),
         "descriptors": _descriptors(unblock_request.descriptors),
         "action_label": _action_label(unblock_request.action),
+        "rules": [
+            _rule_words(rule_id, unblock_request.organisation_id)
+            for rule_id in unblock_request.rule_ids
+        ],
         "lasting": unblocking.is_lasting(unblock_request),
         "form": form,
         "withdraw_form": withdraw_form,
@@ -106,6 +111,30 @@ def _descriptors(descriptors: dict) -> list[tuple[str, str]]:
         levels = {lv.key: str(lv.label) for lv in descriptor.levels}
         shown.append((str(descriptor.label), levels.get(level, level)))
     return shown
+
+
+def _rule_words(rule_id: str, organisation_id: int) -> str:
+    """A rule as an adult reads it: Haven's own by id and title; a policy's adjustment
+    ("pol_…:contact_strangers/moderated/10-12/school") as who changed what, for whom."""
+    if ":" not in rule_id:
+        rule = RULE_BY_ID.get(rule_id)
+        return f"{rule_id}: {rule.title}" if rule else rule_id
+    public_id, _colon, cell = rule_id.partition(":")
+    parts = cell.split("/")
+    if len(parts) < 3:
+        return rule_id
+    named = Policy.objects.filter(organisation_id=organisation_id, public_id=public_id)
+    policy = named.values_list("name", flat=True).first()
+    [(descriptor, level)] = _descriptors({parts[0]: parts[1]}) or [(parts[0], parts[1])]
+    words = _("%(policy)s's change: %(descriptor)s (%(level)s), ages %(band)s") % {
+        "policy": policy or _("a policy"),
+        "descriptor": descriptor,
+        "level": level,
+        "band": parts[2],
+    }
+    if len(parts) > 3:
+        words += _(", in the context %(context)s") % {"context": parts[3]}
+    return words
 
 
 def _action_label(key: str) -> str:
