@@ -87,7 +87,7 @@ from haven.access.models import ChildProfile, Policy, PolicyRule
 from haven.accounts.models import Organisation, Role, User
 from haven.api.models import ApiToken
 org = Organisation.objects.create(name="Bench", slug="bench", country="GB")
-user = User.objects.create(username="bench-platform", organisation=org, role=Role.PARTNER)
+user = User.objects.create(username="bench-school", organisation=org, role=Role.ADMIN)
 token = ApiToken.issue(user, "bench")[1]
 top = organisation_policy(org)
 school = Policy.objects.create(organisation=org, kind="school", name="Bench School",

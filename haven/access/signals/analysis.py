@@ -15,6 +15,7 @@ from haven.access.signals import (
     eating,
     grooming,
     hate,
+    pages,
     peer,
     profanity,
     quiet_intent,
@@ -40,6 +41,7 @@ FINDERS: tuple[Callable[[Text], list[Found]], ...] = (
     risks.signals,
     violence.signals,
     profanity.signals,
+    pages.signals,
 )
 # A level's place in its descriptor's order, mild to severe.
 RANK = {

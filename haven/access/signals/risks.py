@@ -264,7 +264,7 @@ STUNTS = (
         r"try\s+it|"
         r"your\s+turn|challenge\s+accepted|brave\s+enough|tag\s+(?:a|your|\d+)\s+friends?)\b",
         "tips tricks tutorial guide how who's try turn accepted brave tag",
-        only_after=r"\b(?:challenge|surfing|game|topping|chroming|roulette|tombstoning)\b[^.!?\n]{0,20}$",
+        only_after=rf"(?:{CHALLENGE})[^.!?\n]{{0,20}}$",
         unless=WARNING,
     ),
     rule(
