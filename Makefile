@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format migrations messages browser-deps bench bench-index bench-hashing bench-chat bench-access clean
+.PHONY: run test lint format migrations messages browser-deps bench bench-index bench-hashing bench-chat bench-access bench-access-text clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Haven needs $(PYTHON)"; exit 1; }
@@ -53,6 +53,9 @@ bench-hashing: $(STAMP)
 
 bench-chat: $(STAMP)
 	$(BIN)/python benchmarks/chat_load.py
+
+bench-access-text: $(STAMP)
+	$(BIN)/python benchmarks/access_text_worst.py
 
 bench-access: $(STAMP)
 	$(BIN)/python benchmarks/access_decisions.py

@@ -283,6 +283,7 @@ SEXUAL_PAGE = re.compile(
 )
 
 RULES: tuple[Rule, ...] = SELF_HARM + EATING + HATE + DRUGS + GORE + STUNTS + SEXUAL
+GROUP_WORD = re.compile(rf"\b{GROUP}\b")
 SEX_EDUCATION = re.compile(
     r"\b(?:educat\w+|consent|puberty|contracepti\w+|relationships|health|myths?|"
     r"unrealistic|talk\s+to|parents?|research|effects?|age\s+verification|law)\b"
@@ -296,21 +297,30 @@ def signals(text: Text) -> list[Found]:
     norm = text.norm
     if _protective(norm):
         return []
+    # What the whole page says, asked once per page, not once per hit: a page of
+    # thousands of hits would otherwise search its whole text thousands of times.
+    page: dict[str, bool] = {}
+
+    def says(name: str, pattern) -> bool:
+        if name not in page:
+            page[name] = bool(pattern.search(norm))
+        return page[name]
+
     found = []
     for hit in hits:
         kind = hit.rule.kind
         if kind == "hate.page_call" and not (
-            re.search(rf"\b{GROUP}\b", norm) or RECRUITING.search(norm)
+            says("group", GROUP_WORD) or says("recruiting", RECRUITING)
         ):
             continue
-        if kind.startswith("drugs.page") and not DRUG_PAGE.search(norm):
+        if kind.startswith("drugs.page") and not says("drugs", DRUG_PAGE):
             continue
-        if kind == "gore.page_shock" and not GORY.search(norm):
+        if kind == "gore.page_shock" and not says("gory", GORY):
             continue
-        if kind == "dangerous_stunts.page_urging" and not STUNT_PAGE.search(norm):
+        if kind == "dangerous_stunts.page_urging" and not says("stunt", STUNT_PAGE):
             continue
         if kind == "sexual.page_adult" and (
-            not SEXUAL_PAGE.search(norm) or SEX_EDUCATION.search(norm)
+            not says("sexual", SEXUAL_PAGE) or says("sex education", SEX_EDUCATION)
         ):
             continue
         found.append(hit.found())

@@ -196,10 +196,17 @@ def _context_allows(r: Rule, text: Text, start: int, end: int) -> bool:
     if r.unless is not None:
         if r.near:
             around = norm[max(0, start - NEAR_CHARS) : end + NEAR_CHARS]
+            if r.unless.search(around):
+                return False
         else:
-            around = norm[begin : finish + AFTER_SENTENCE_CHARS]
-        if r.unless.search(around):
-            return False
+            # Once per rule and sentence, not once per match: text of many matches and
+            # no full stop (one 20,000-character "sentence") made this quadratic.
+            memo = text.memo.setdefault("unless", {})
+            key = (r.number, begin, finish)
+            if key not in memo:
+                memo[key] = bool(r.unless.search(norm[begin : finish + AFTER_SENTENCE_CHARS]))
+            if memo[key]:
+                return False
     # The words before the match, in its sentence; "^" in a pattern is the sentence's start.
     before = max(begin, start - BEFORE_CHARS)
     words_before = ("" if before == begin else "\x00") + norm[before:start]
