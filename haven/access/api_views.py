@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -52,6 +53,8 @@ EDITABLE_KINDS = (Policy.Kind.SCHOOL, Policy.Kind.FAMILY)
 
 
 class AccessApiView(APIView):
+    # JSON only: a form post answered "profile: an object" would hide what was wrong.
+    parser_classes = [JSONParser]
     permission_classes = [IsOrganisationMember]
     throttle_classes = [TokenRateThrottle]
 
@@ -113,7 +116,9 @@ class DecisionView(AccessApiView):
         "to its trusted adults is made when the decision says so (without the text).",
         request=DecisionRequestSerializer,
         responses={200: DecisionSerializer, **INVALID, **NOT_FOUND, **ERRORS},
-        examples=[OpenApiExample("Realistic violence at school", DECISION_EXAMPLE)],
+        examples=[
+            OpenApiExample("Realistic violence at school", DECISION_EXAMPLE, request_only=True)
+        ],
         tags=TAGS,
     )
     def post(self, request):

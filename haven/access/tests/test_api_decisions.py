@@ -421,3 +421,9 @@ def test_a_batch_with_too_much_text_in_all_is_refused(supervisor_api):
 
     assert response.status_code == 400
     assert "200,000 characters" in response.json()["error"]["fields"]["items"][0]
+
+
+def test_a_form_post_is_refused_as_an_unsupported_media_type(supervisor_api):
+    response = supervisor_api.post(URL, {"profile": "x"}, format="multipart")
+
+    assert response.status_code == 415
