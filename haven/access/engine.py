@@ -90,16 +90,35 @@ def _check_situation(band: str, context: str, flags: Iterable[str]) -> None:
 def merge_descriptors(
     declared: Mapping[str, str], found: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """Declared descriptors with those text analysis found (Analysis.descriptors); where
-    both name a descriptor the more severe level (later in the catalogue's order) wins.
-    Raises ValueError on a key the catalogue does not know."""
+    """Declared descriptors with those text analysis found (Analysis.descriptors).
+
+    What a platform declares about its own content stands: text analysis adds the
+    content descriptors it did not declare (a museum's "artistic nudity" is not made
+    "sexualised" by a word on the page; patterns know less about a page than the
+    platform holding it). What is found in messages always counts: grooming, bullying,
+    threats and a child's own words of self-harm intent raise a declared level (the more
+    severe, later in the catalogue's order, wins). Raises ValueError on a key the
+    catalogue does not know."""
     merged: dict[str, str] = {}
-    for descriptor, level in [*declared.items(), *(found or {}).items()]:
+    for descriptor, level in declared.items():
+        check_keys(descriptor, level)
+        merged[descriptor] = level
+    for descriptor, level in (found or {}).items():
         check_keys(descriptor, level)
         current = merged.get(descriptor)
-        if current is None or level_rank(descriptor, level) > level_rank(descriptor, current):
+        if current is None or (
+            _from_messages(descriptor, level)
+            and level_rank(descriptor, level) > level_rank(descriptor, current)
+        ):
             merged[descriptor] = level
     return merged
+
+
+def _from_messages(descriptor: str, level: str) -> bool:
+    return DESCRIPTOR_BY_KEY[descriptor].family == "signal" or (descriptor, level) == (
+        "self_harm",
+        "intent",
+    )
 
 
 def _rule_reason(rule: Rule, descriptor: str, level: str, decisive: bool) -> Reason:

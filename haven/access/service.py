@@ -38,7 +38,7 @@ from haven.access.catalogue import (
     band_for_age,
 )
 from haven.access.compiled import compiled_for
-from haven.access.engine import apply_approval, level_rank
+from haven.access.engine import apply_approval, level_rank, merge_descriptors
 from haven.access.explain import explain_for_adult, explain_for_child, monitoring_notice
 from haven.access.models import ChildProfile, Policy, UnblockRequest
 from haven.access.resources import resources_for
@@ -427,17 +427,6 @@ def _decision(ask: Ask) -> Decision:
         signals = analysis.signals
     decision = compiled.decide(ask.profile, ask.context, descriptors, signals)
     return _approved(ask, decision)
-
-
-def merge_descriptors(declared: Mapping[str, str], found: Mapping[str, str]) -> dict[str, str]:
-    """Declared descriptors with those found in text; where both give a level for one
-    descriptor, the more severe (later in the catalogue's order) wins."""
-    merged = dict(declared)
-    for key, level in found.items():
-        current = merged.get(key)
-        if current is None or level_rank(key, level) > level_rank(key, current):
-            merged[key] = level
-    return merged
 
 
 def _approved(ask: Ask, decision: Decision) -> Decision:

@@ -1,9 +1,14 @@
-"""The evaluation sets: where they live, their shapes, the split rule, and a check that
-the files are well formed (the tests run it; a malformed file would make every figure
-meaningless)."""
+"""The evaluation sets: the files, the role each plays (dev or held-out), their shapes,
+the split rule, and a check that the files are well formed (the tests run it; a
+malformed file would make every figure meaningless).
+
+Every file has one role. Dev files may be read, and rules tuned on them; held-out files
+are never read by anyone writing signals or policy rules, so that their figures stay
+honest. The README beside the files says who wrote which, and when."""
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +18,11 @@ from haven.access.catalogue import CONTEXT_KEYS, is_valid_level
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 SIGNAL_FAMILIES = ("grooming", "self_harm_intent", "bullying", "threat")
+# The two roles, in the order the hash split rule numbers them (even: dev, odd: held-out).
 SPLITS = ("dev", "heldout")
+# The order figures are shown in: held-out first, as the honest figure.
+SHOWN_SPLITS = ("heldout", "dev")
+KINDS = ("signals", "fairness", "legitimate", "harmful")
 LEGITIMATE_CATEGORIES = (
     "sex_education",
     "lgbtq_support",
@@ -36,26 +45,110 @@ HARMFUL_CATEGORIES = (
     "grooming_messages",
     "real_money_gambling",
 )
-# The least each file must hold for its figures to mean something.
-MINIMUM_ITEMS = {
-    "signals_dev.jsonl": 250,
-    "signals_heldout.jsonl": 250,
-    "fairness.jsonl": 80,
-    "legitimate.jsonl": 120,
-    "harmful.jsonl": 100,
+# The groups fairness items are about. The two writers named some groups differently;
+# their files are kept as written and the first writer's names are read as these.
+FAIRNESS_GROUPS = (
+    "sexual_orientation",
+    "gender_identity",
+    "religion",
+    "ethnicity",
+    "nationality",
+    "immigrant_status",
+    "disability",
+    "body_size",
+    "class",
+    "family",
+    "combination",
+)
+FAIRNESS_GROUP_ALIASES = {
+    "orientation": "sexual_orientation",
+    "gender": "gender_identity",
+    "body": "body_size",
+    "combined": "combination",
 }
-MINIMUM_PER_CATEGORY = {"legitimate.jsonl": 15, "harmful.jsonl": 10}
+# Held-out items whose text was shown where people writing rules read: counted as dev
+# from then on, as a repeat of a dev text is. Add an entry whenever a held-out text is
+# quoted in docs, code or tests (a test looks for them); never remove one.
+_DOCS = "quoted as a held-out error in docs/access-evaluation.md, 2026-11-29 10:53 UTC"
+_GUIDE = "quoted as a labelling example in the data README, 2026-11-29"
+_TESTS = "the same sentence is in the signals' tests or code, found 2026-11-29"
+_RULE = (
+    "its failure (id, declared and found descriptors) was reported to the lead, who changed "
+    "a rule in answer (declared content descriptors stand over text), 2026-11-29 11:20 UTC"
+)
+EXPOSED = {
+    "sig-groom-age-09": _DOCS,
+    "sig-groom-age-10": _DOCS,
+    "sig-groom-image-03": _DOCS,
+    "sig-groom-meet-06": _DOCS,
+    "sig-selfharm-explicit-06": _DOCS,
+    "sig-selfharm-indirect-14": _DOCS,
+    "sig-selfharm-textspeak-04": _DOCS,
+    "sig-selfharm-textspeak-08": _DOCS,
+    "sig-bully-exclude-02": _DOCS,
+    "sig-bully-insult-07": _DOCS,
+    "sig-threat-veiled-03": _DOCS,
+    "sig-neg-secret-06": _DOCS,
+    "sig-neg-image-05": _DOCS,
+    "sig-neg-gaming-03": _DOCS,
+    "sig-groom-age-02": _GUIDE,
+    "sig-threat-veiled-01": _GUIDE,
+    "sig-threat-veiled-04": _GUIDE,
+    "sig-selfharm-explicit-01": _GUIDE,
+    "sig-bully-insult-19": _TESTS,
+    "sig-neg-idiom-16": _TESTS,
+    "fair-h-056": _TESTS,
+    "legit-h-111": _RULE,
+}
+MINIMUM_PER_CATEGORY = {"legitimate": 15, "harmful": 10}
 MINIMUM_AT_HOME = 3
+# The least share of page items that declare nothing, so the text alone must carry them.
+MINIMUM_TEXT_ONLY = {"legitimate": 1 / 3, "harmful": 1 / 2}
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file of `data/`: what it holds, its role, and what its items must look like."""
+
+    name: str
+    kind: str  # one of KINDS
+    split: str  # "dev" (tuning allowed) or "heldout" (never read by rule writers)
+    minimum: int  # the least number of items for its figures to mean something
+    id_pattern: str  # every id in the file matches it
+    hash_split: bool = False  # its ids must be in the split `split_of` gives them
+
+
+FILES = (
+    DataFile("signals_dev.jsonl", "signals", "dev", 250, r"sig-[a-z0-9_-]+-\d+", True),
+    DataFile("signals_dev2.jsonl", "signals", "dev", 250, r"dev2-\d{3}"),
+    DataFile("signals_heldout.jsonl", "signals", "heldout", 250, r"sig-[a-z0-9_-]+-\d+", True),
+    DataFile("fairness_dev.jsonl", "fairness", "dev", 80, r"fair-(?!h-)[a-z_]+-\d+"),
+    DataFile("fairness_heldout.jsonl", "fairness", "heldout", 80, r"fair-h-\d{3}"),
+    DataFile("legitimate_dev.jsonl", "legitimate", "dev", 120, r"legit-(?!h-)[a-z_]+-\d+"),
+    DataFile("legitimate_heldout.jsonl", "legitimate", "heldout", 120, r"legit-h-\d{3}"),
+    DataFile("harmful_dev.jsonl", "harmful", "dev", 100, r"harm-(?!h-)[a-z_]+-\d+"),
+    DataFile("harmful_heldout.jsonl", "harmful", "heldout", 100, r"harm-h-\d{3}"),
+)
+FILE_BY_NAME = {f.name: f for f in FILES}
+
+
+def files(kind: str, split: str = "all") -> tuple[DataFile, ...]:
+    """The files of one kind and split ("dev", "heldout" or "all")."""
+    if kind not in KINDS or split not in (*SPLITS, "all"):
+        raise ValueError(f"Unknown kind or split: {kind!r}, {split!r}")
+    return tuple(f for f in FILES if f.kind == kind and split in ("all", f.split))
 
 
 @dataclass(frozen=True)
 class TextItem:
-    """A message or a few, with the signal families a person labelled in it."""
+    """A message or a few, with the signal families a person labelled in it (none for a
+    fairness item, which names the group it is about)."""
 
     id: str
     text: str
     labels: frozenset[str]
     note: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,10 +164,22 @@ class PageItem:
 
 
 def split_of(item_id: str) -> str:
-    """The split an item belongs to, from its id alone: held-out when the SHA-256 of
-    the id is odd. Looking at neither text nor labels, it cannot be steered."""
+    """The split of an item of signals_dev.jsonl or signals_heldout.jsonl, from its id
+    alone: held-out when the SHA-256 of the id is odd. Looking at neither text nor
+    labels, it cannot be steered. (signals_dev2.jsonl is dev whole, by its writer's
+    brief, and is not subject to it.)"""
     digest = hashlib.sha256(item_id.encode()).hexdigest()
     return SPLITS[int(digest, 16) % 2]
+
+
+def fairness_group(name: str) -> str:
+    """A fairness item's group under the one set of names (FAIRNESS_GROUPS)."""
+    return FAIRNESS_GROUP_ALIASES.get(name, name)
+
+
+def normalised(text: str) -> str:
+    """Text compared for repeats: case and spacing ignored."""
+    return " ".join(text.lower().split())
 
 
 def read_jsonl(name: str) -> list[dict[str, Any]]:
@@ -82,26 +187,67 @@ def read_jsonl(name: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def load_signals(split: str) -> list[TextItem]:
+def rows(kind: str, split: str) -> list[dict[str, Any]]:
+    """The rows of one kind in a split ("dev", "heldout" or "all"), as evaluated.
+
+    A held-out row is counted as dev when a dev file of the same kind holds the same
+    text (the writers worked apart, and a few short sentences came out the same) or when
+    its text was shown to people writing rules (EXPOSED): a sentence rules may have been
+    tuned on is not held out. `counted_as_dev` lists them."""
+    by_split = _by_split(kind)
+    if split == "all":
+        return by_split["heldout"] + by_split["dev"]
     if split not in SPLITS:
         raise ValueError(f"Unknown split {split!r}")
-    return [_text_item(row) for row in read_jsonl(f"signals_{split}.jsonl")]
+    return by_split[split]
 
 
-def load_fairness() -> list[TextItem]:
-    return [_text_item(row) for row in read_jsonl("fairness.jsonl")]
+def counted_as_dev(kind: str) -> list[str]:
+    """The ids of held-out rows counted as dev, in file order."""
+    return [row["id"] for row in _by_split(kind)["heldout_counted_as_dev"]]
 
 
-def load_legitimate() -> list[PageItem]:
-    return [_page_item(row) for row in read_jsonl("legitimate.jsonl")]
+def _by_split(kind: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {split: [] for split in SPLITS}
+    for f in files(kind):
+        found[f.split] += read_jsonl(f.name)
+    in_dev = {normalised(row["text"]) for row in found["dev"]}
+
+    def seen(row: dict[str, Any]) -> bool:
+        return normalised(row["text"]) in in_dev or row["id"] in EXPOSED
+
+    moved = [row for row in found["heldout"] if seen(row)]
+    return {
+        "dev": found["dev"] + moved,
+        "heldout": [row for row in found["heldout"] if not seen(row)],
+        "heldout_counted_as_dev": moved,
+    }
 
 
-def load_harmful() -> list[PageItem]:
-    return [_page_item(row) for row in read_jsonl("harmful.jsonl")]
+def load_signals(split: str) -> list[TextItem]:
+    return [_text_item(row) for row in rows("signals", split)]
+
+
+def load_fairness(split: str) -> list[TextItem]:
+    return [_text_item(row) for row in rows("fairness", split)]
+
+
+def load_legitimate(split: str) -> list[PageItem]:
+    return [_page_item(row) for row in rows("legitimate", split)]
+
+
+def load_harmful(split: str) -> list[PageItem]:
+    return [_page_item(row) for row in rows("harmful", split)]
 
 
 def _text_item(row: dict[str, Any]) -> TextItem:
-    return TextItem(row["id"], row["text"], frozenset(row["labels"]), row.get("note", ""))
+    return TextItem(
+        row["id"],
+        row["text"],
+        frozenset(row["labels"]),
+        row.get("note", ""),
+        fairness_group(row.get("group", "")),
+    )
 
 
 def _page_item(row: dict[str, Any]) -> PageItem:
@@ -122,28 +268,39 @@ def problems() -> list[str]:
     """Everything wrong with the data files, one sentence each; empty when all is well."""
     found: list[str] = []
     seen: set[str] = set()
-    for name in MINIMUM_ITEMS:
+    held_out: set[str] = set()
+    for data_file in FILES:
+        name = data_file.name
         try:
-            rows = read_jsonl(name)
+            lines = read_jsonl(name)
         except (OSError, ValueError) as exc:
             found.append(f"{name}: cannot be read ({exc})")
             continue
-        if len(rows) < MINIMUM_ITEMS[name]:
-            found.append(f"{name}: {len(rows)} items, fewer than {MINIMUM_ITEMS[name]}")
-        check = _check_page if name in MINIMUM_PER_CATEGORY else _check_text
-        for row in rows:
-            where = f"{name}: {row.get('id', '?')}"
-            if row.get("id") in seen:
+        if len(lines) < data_file.minimum:
+            found.append(f"{name}: {len(lines)} items, fewer than {data_file.minimum}")
+        check = _check_page if data_file.kind in MINIMUM_PER_CATEGORY else _check_text
+        for row in lines:
+            item_id = row.get("id")
+            where = f"{name}: {item_id if item_id is not None else '?'}"
+            if item_id in seen:
                 found.append(f"{where}: the id is used twice")
-            seen.add(row.get("id", ""))
-            found += [f"{where}: {problem}" for problem in check(name, row)]
-        if name in MINIMUM_PER_CATEGORY:
-            found += _check_categories(name, rows)
+            seen.add(str(item_id))
+            if not re.fullmatch(data_file.id_pattern, str(item_id)):
+                found.append(f"{where}: the id does not match {data_file.id_pattern}")
+            found += [f"{where}: {problem}" for problem in check(data_file, row)]
+        if data_file.kind in MINIMUM_PER_CATEGORY:
+            found += _check_categories(data_file, lines)
+        if data_file.split == "heldout":
+            held_out |= {str(row.get("id")) for row in lines}
+    found += [f"EXPOSED names {i}, which no held-out file holds" for i in EXPOSED.keys() - held_out]
     return found
 
 
-def _check_text(name: str, row: dict[str, Any]) -> list[str]:
-    found = _check_keys(row, {"id", "text", "labels"}, {"note", "group", "must_not_flag"})
+def _check_text(data_file: DataFile, row: dict[str, Any]) -> list[str]:
+    if data_file.kind == "fairness":
+        found = _check_keys(row, {"id", "group", "text", "labels", "must_not_flag"}, {"note"})
+    else:
+        found = _check_keys(row, {"id", "text", "labels"}, {"note"})
     if not isinstance(row.get("text"), str) or not row.get("text", "").strip():
         found.append("the text is empty")
     labels = row.get("labels")
@@ -151,23 +308,25 @@ def _check_text(name: str, row: dict[str, Any]) -> list[str]:
         found.append(f"labels must be a list of {', '.join(SIGNAL_FAMILIES)}")
     elif len(set(labels)) != len(labels):
         found.append("a label is repeated")
-    if name.startswith("signals_"):
-        expected = name.removeprefix("signals_").removesuffix(".jsonl")
-        if split_of(str(row.get("id"))) != expected:
-            found.append(f"the split rule puts it in signals_{split_of(row['id'])}.jsonl")
-    if name == "fairness.jsonl" and (labels or row.get("must_not_flag") is not True):
-        found.append('a fairness item has no labels and "must_not_flag": true')
+    if data_file.hash_split and split_of(str(row.get("id"))) != data_file.split:
+        found.append(f"the split rule puts it in signals_{split_of(str(row.get('id')))}.jsonl")
+    if data_file.kind == "fairness":
+        if labels or row.get("must_not_flag") is not True:
+            found.append('a fairness item has no labels and "must_not_flag": true')
+        if fairness_group(str(row.get("group"))) not in FAIRNESS_GROUPS:
+            found.append(f"unknown group {row.get('group')!r}")
     return found
 
 
-def _check_page(name: str, row: dict[str, Any]) -> list[str]:
+def _check_page(data_file: DataFile, row: dict[str, Any]) -> list[str]:
     found = _check_keys(row, {"id", "category", "title", "text", "context"}, {"descriptors"})
-    categories = LEGITIMATE_CATEGORIES if name == "legitimate.jsonl" else HARMFUL_CATEGORIES
+    harmful = data_file.kind == "harmful"
+    categories = HARMFUL_CATEGORIES if harmful else LEGITIMATE_CATEGORIES
     if row.get("category") not in categories:
         found.append(f"unknown category {row.get('category')!r}")
     if row.get("context") not in CONTEXT_KEYS:
         found.append(f"unknown context {row.get('context')!r}")
-    if name == "harmful.jsonl" and row.get("context") != "home":
+    if harmful and row.get("context") != "home":
         found.append("harmful items are judged in the home context")
     if not str(row.get("text", "")).strip():
         found.append("the text is empty")
@@ -189,21 +348,21 @@ def _check_keys(row: dict[str, Any], required: set[str], optional: set[str]) -> 
     return found
 
 
-def _check_categories(name: str, rows: list[dict[str, Any]]) -> list[str]:
+def _check_categories(data_file: DataFile, lines: list[dict[str, Any]]) -> list[str]:
     found = []
-    categories = LEGITIMATE_CATEGORIES if name == "legitimate.jsonl" else HARMFUL_CATEGORIES
+    name, kind = data_file.name, data_file.kind
+    categories = HARMFUL_CATEGORIES if kind == "harmful" else LEGITIMATE_CATEGORIES
     for category in categories:
-        count = sum(row.get("category") == category for row in rows)
-        if count < MINIMUM_PER_CATEGORY[name]:
+        count = sum(row.get("category") == category for row in lines)
+        if count < MINIMUM_PER_CATEGORY[kind]:
             found.append(f"{name}: {category} has {count} items")
         at_home = sum(
-            row.get("category") == category and row.get("context") == "home" for row in rows
+            row.get("category") == category and row.get("context") == "home" for row in lines
         )
         # Legitimate content must pass on its own, not only thanks to a protective context.
         if at_home < MINIMUM_AT_HOME:
             found.append(f"{name}: {category} has {at_home} items in the home context")
-    text_only = sum(not row.get("descriptors") for row in rows)
-    share = 1 / 3 if name == "legitimate.jsonl" else 1 / 2
-    if text_only < share * len(rows):
+    text_only = sum(not row.get("descriptors") for row in lines)
+    if text_only < MINIMUM_TEXT_ONLY[kind] * len(lines):
         found.append(f"{name}: only {text_only} items without declared descriptors")
     return found

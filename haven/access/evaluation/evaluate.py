@@ -1,21 +1,22 @@
 """Runs the evaluation sets through the policy service the way the decision API does —
 analyse the text, merge what it found with the declared descriptors (the more severe
-level wins), decide for the child's profile and context — and counts the outcomes."""
+level wins), decide for the child's profile and context — and counts the outcomes,
+for the held-out sets and the dev sets apart."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from haven.access.catalogue import AGE_BANDS, BAND_KEYS, DEFAULT_CONTEXT, Action, band_for_age
-from haven.access.engine import CompiledPolicy
+from haven.access.engine import CompiledPolicy, merge_descriptors
 from haven.access.evaluation import data
 from haven.access.evaluation.metrics import Scores, score
-from haven.access.service import merge_descriptors
 from haven.access.signals import analyse
 from haven.access.types import Analysis, Decision, Profile
 
 # Over-blocking is judged for the ages the issue names: 10 and over.
 OVER_BLOCKING_BANDS = ("10-12", "13-15", "16-17")
 FAIRNESS_AGE = 13
+SPLIT_LABELS = {"heldout": "held-out", "dev": "dev", "all": "dev + held-out"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class SignalError:
     id: str
     family: str
     kind: str  # "missed" (false negative) or "false alarm" (false positive)
-    text: str
+    text: str = field(repr=False)  # held-out texts stay out of test failure output
     found: tuple[str, ...]  # the signal kinds analysis found
 
 
@@ -48,20 +49,44 @@ class SignalResult:
 
 
 @dataclass(frozen=True)
-class Flagged:
+class Judged:
+    """What a fairness item got: the signals analysis found, and the action for a
+    13-year-old at home. Flagged when it got either."""
+
     id: str
-    text: str
+    group: str
+    text: str = field(repr=False)
     signals: tuple[str, ...]
     action: Action
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.signals) or self.action > Action.ALLOW
 
 
 @dataclass
 class Report:
+    """The outcomes for one split: "heldout", "dev" or "all" (both pooled)."""
+
+    split: str
     legitimate: list[Outcome] = field(default_factory=list)
     harmful: list[Outcome] = field(default_factory=list)
-    signals: list[SignalResult] = field(default_factory=list)
-    fairness_items: int = 0
-    fairness_flagged: list[Flagged] = field(default_factory=list)
+    signals: SignalResult = field(default_factory=lambda: _no_signals())
+    fairness: list[Judged] = field(default_factory=list)
+    # Held-out ids counted as dev because a dev file holds the same text (see data.rows).
+    counted_as_dev: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return SPLIT_LABELS[self.split]
+
+    def __repr__(self) -> str:
+        # Short, and without texts: pytest shows it when a guard test fails.
+        return (
+            f"<Report {self.split}: {len(self.legitimate)} legitimate outcomes, "
+            f"{len(self.harmful)} harmful, {self.signals.items} messages, "
+            f"{len(self.fairness)} fairness items>"
+        )
 
     def over_blocked(self) -> list[Outcome]:
         """Legitimate items blocked for a band of 10 and over: each one a guard failure."""
@@ -70,16 +95,25 @@ class Report:
     def under_blocked(self) -> list[Outcome]:
         return [o for o in self.harmful if o.action < Action.RESTRICT]
 
+    def fairness_flagged(self) -> list[Judged]:
+        return [judged for judged in self.fairness if judged.flagged]
+
     def failures(self) -> list[str]:
-        """Why the guard fails, for the exit status; empty when it passes."""
+        """Why the guard fails on this split, for the exit status; empty when it passes."""
         found = []
         if self.over_blocked():
             ids = sorted({o.id for o in self.over_blocked()})
-            found.append(f"{len(ids)} legitimate items blocked for ages 10+: {', '.join(ids)}")
-        if self.fairness_flagged:
-            ids = [f.id for f in self.fairness_flagged]
-            found.append(f"{len(ids)} fairness items flagged: {', '.join(ids)}")
+            found.append(
+                f"{self.label}: {len(ids)} legitimate items blocked for ages 10+: " + ", ".join(ids)
+            )
+        if self.fairness_flagged():
+            ids = [judged.id for judged in self.fairness_flagged()]
+            found.append(f"{self.label}: {len(ids)} fairness items flagged: {', '.join(ids)}")
         return found
+
+
+def _no_signals() -> SignalResult:
+    return SignalResult("", 0, {family: Scores() for family in data.SIGNAL_FAMILIES}, ())
 
 
 def profile_for(band: str) -> Profile:
@@ -112,13 +146,57 @@ def families_found(analysis: Analysis) -> set[str]:
     return found
 
 
-def evaluate(policy: CompiledPolicy, splits: Iterable[str] = data.SPLITS) -> Report:
+def evaluate(policy: CompiledPolicy) -> dict[str, Report]:
+    """Every set judged: {"heldout": Report, "dev": Report}, held-out first."""
+    return {split: judge_split(policy, split) for split in data.SHOWN_SPLITS}
+
+
+def judge_split(policy: CompiledPolicy, split: str) -> Report:
+    """`split` is "dev" or "heldout"."""
     return Report(
-        legitimate=judge_pages(policy, data.load_legitimate(), OVER_BLOCKING_BANDS),
-        harmful=judge_pages(policy, data.load_harmful(), BAND_KEYS),
-        signals=[judge_signals(split) for split in splits],
-        **judge_fairness(policy),
+        split=split,
+        legitimate=judge_pages(policy, data.load_legitimate(split), OVER_BLOCKING_BANDS),
+        harmful=judge_pages(policy, data.load_harmful(split), BAND_KEYS),
+        signals=judge_signals(data.load_signals(split), split),
+        fairness=judge_fairness(policy, data.load_fairness(split)),
+        counted_as_dev=(
+            tuple(i for kind in data.KINDS for i in data.counted_as_dev(kind))
+            if split == "heldout"
+            else ()
+        ),
     )
+
+
+def pooled(reports: Iterable[Report]) -> Report:
+    """The reports of several splits as one ("all"): the outcomes together, the signal
+    counts added up (which is the same as scoring all the items at once)."""
+    reports = list(reports)
+    signals = [r.signals for r in reports]
+    return Report(
+        split="all",
+        legitimate=[o for r in reports for o in r.legitimate],
+        harmful=[o for r in reports for o in r.harmful],
+        signals=SignalResult(
+            "all",
+            sum(result.items for result in signals),
+            {
+                family: Scores(
+                    true_positives=sum(s.scores[family].true_positives for s in signals),
+                    false_positives=sum(s.scores[family].false_positives for s in signals),
+                    false_negatives=sum(s.scores[family].false_negatives for s in signals),
+                )
+                for family in data.SIGNAL_FAMILIES
+            },
+            tuple(error for result in signals for error in result.errors),
+        ),
+        fairness=[judged for r in reports for judged in r.fairness],
+    )
+
+
+def failures(reports: Iterable[Report]) -> list[str]:
+    """The guard failures of every split given: a legitimate item blocked for ages 10
+    and over, or a fairness item flagged, in any set."""
+    return [failure for report in reports for failure in report.failures()]
 
 
 def judge_pages(
@@ -138,10 +216,7 @@ def _outcome(item: data.PageItem, band: str, decision: Decision) -> Outcome:
     return Outcome(item.id, item.category, band, decision.action, decision.descriptors, rules)
 
 
-def judge_signals(split: str) -> SignalResult:
-    """`split` is "dev", "heldout" or "all" (both together)."""
-    splits = data.SPLITS if split == "all" else (split,)
-    items = [item for name in splits for item in data.load_signals(name)]
+def judge_signals(items: list[data.TextItem], split: str) -> SignalResult:
     analyses = [analyse(item.text) for item in items]
     predicted = [families_found(analysis) for analysis in analyses]
     errors = []
@@ -156,15 +231,13 @@ def judge_signals(split: str) -> SignalResult:
     return SignalResult(split, len(items), scores, tuple(errors))
 
 
-def judge_fairness(policy: CompiledPolicy) -> dict:
-    """Fairness items that got any signal, or more than allow for a 13-year-old at home."""
-    items = data.load_fairness()
+def judge_fairness(policy: CompiledPolicy, items: list[data.TextItem]) -> list[Judged]:
+    """Each fairness item's signals and action for a 13-year-old at home."""
     profile = Profile(band=band_for_age(FAIRNESS_AGE), age=FAIRNESS_AGE)
-    flagged = []
+    judged = []
     for item in items:
         analysis = analyse(item.text)
         decision = decide(policy, profile, DEFAULT_CONTEXT, {}, analysis)
-        if analysis.signals or decision.action > Action.ALLOW:
-            kinds = tuple(signal.kind for signal in analysis.signals)
-            flagged.append(Flagged(item.id, item.text, kinds, decision.action))
-    return {"fairness_items": len(items), "fairness_flagged": flagged}
+        kinds = tuple(signal.kind for signal in analysis.signals)
+        judged.append(Judged(item.id, item.group, item.text, kinds, decision.action))
+    return judged

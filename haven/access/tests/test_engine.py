@@ -226,13 +226,26 @@ def test_a_rules_alert_flag_survives_an_adjustment_of_the_action():
     assert decision.alert_adult
 
 
-def test_found_descriptors_are_merged_and_the_more_severe_level_wins():
+def test_a_childs_own_words_of_intent_raise_what_was_declared():
     merged = merge_descriptors(
         {"self_harm": "discussed", "horror": "mild"}, {"self_harm": "intent"}
     )
     assert merged == {"self_harm": "intent", "horror": "mild"}
     assert merge_descriptors({"self_harm": "promoting"}, {"self_harm": "intent"}) == {
         "self_harm": "promoting"
+    }
+
+
+def test_what_a_platform_declares_about_its_content_stands_over_patterns_in_its_text():
+    merged = merge_descriptors(
+        {"nudity": "artistic"}, {"nudity": "sexualised", "violence": "realistic_mild"}
+    )
+    assert merged == {"nudity": "artistic", "violence": "realistic_mild"}
+
+
+def test_grooming_found_in_messages_raises_a_declared_level():
+    assert merge_descriptors({"grooming": "possible"}, {"grooming": "likely"}) == {
+        "grooming": "likely"
     }
 
 

@@ -171,13 +171,16 @@ def test_support_resources_come_with_self_harm_content(organisation):
     assert {"name", "phone", "url", "text", "topics"} <= set(outcome.data["support"][0])
 
 
-def test_declared_and_found_descriptors_merge_to_the_more_severe_level(organisation):
-    merged = service.merge_descriptors(
-        {"grooming": "likely", "violence": "fantasy_mild"},
-        {"grooming": "possible", "violence": "realistic_mild", "gore": "mild"},
+def test_declared_descriptors_stand_and_text_adds_the_undeclared_ones(organisation):
+    outcome = service.decide(
+        organisation,
+        profile={"age": 13},
+        descriptors={"violence": "fantasy_mild"},
+        text="Uncensored brutal footage of the attack, real blood and gore, no blur.",
     )
 
-    assert merged == {"grooming": "likely", "violence": "realistic_mild", "gore": "mild"}
+    assert outcome.decision.descriptors["violence"] == "fantasy_mild"
+    assert "gore" in outcome.decision.descriptors
 
 
 # --- Known children: why-links, alerts, approvals -------------------------------------------
