@@ -37,12 +37,11 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import haven, start_server, stop_server
+from server import haven, postgres_database, start_server, stop_server
 
 TARGET_MS = 5.0
 
@@ -387,20 +386,6 @@ def where_the_time_goes(env, data_dir: Path, token: str, profiles: list[str]) ->
     plan_file.write_text(json.dumps(plan))
     code = STAGES.replace("PLAN", repr(str(plan_file)))
     return json.loads(haven(env, "shell", code=code).strip().splitlines()[-1])
-
-
-def postgres_database(base_url: str):
-    import psycopg
-
-    name = f"haven_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(base_url, autocommit=True)
-    admin.execute(f"CREATE DATABASE {name}")
-
-    def drop() -> None:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
-
-    return base_url.rsplit("/", 1)[0] + "/" + name, drop
 
 
 def report_stages(stages: dict) -> None:

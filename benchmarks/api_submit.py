@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import haven, start_server, stop_server  # noqa: E402
+from server import haven, postgres_database, start_server, stop_server  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -250,20 +250,6 @@ def wait_drained(env, args) -> tuple[float, dict]:
         if counts["jobs"] == 0 or time.monotonic() - started > args.drain_timeout:
             return time.monotonic() - started, counts
         time.sleep(1)
-
-
-def postgres_database(base_url: str) -> tuple[str, Callable[[], None]]:
-    import psycopg
-
-    name = f"haven_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(base_url, autocommit=True)
-    admin.execute(f"CREATE DATABASE {name}")
-
-    def drop() -> None:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
-
-    return base_url.rsplit("/", 1)[0] + "/" + name, drop
 
 
 def report(results: list[Result], args) -> None:

@@ -47,7 +47,7 @@ import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import haven, start_server, stop_server  # noqa: E402
+from server import haven, postgres_database, start_server, stop_server  # noqa: E402
 
 SETUP = """
 import json
@@ -464,20 +464,6 @@ async def run_phase(name, transport, port, sessions, env, args, first=0) -> Phas
 # --- The server -----------------------------------------------------------------------
 
 
-def postgres_database(base_url: str):
-    import psycopg
-
-    name = f"haven_bench_chat_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(base_url, autocommit=True)
-    admin.execute(f"CREATE DATABASE {name}")
-
-    def drop() -> None:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
-
-    return base_url.rsplit("/", 1)[0] + "/" + name, drop
-
-
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -572,7 +558,7 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="haven-bench-chat-"))
     database, drop = f"sqlite:///{data_dir}/bench.sqlite3", None
     if args.postgres:
-        database, drop = postgres_database(args.postgres)
+        database, drop = postgres_database(args.postgres, "haven_bench_chat")
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="haven.settings",

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -62,3 +64,19 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
+
+
+def postgres_database(base_url: str, prefix: str = "haven_bench") -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL database beside `base_url`'s: its URL, and a function that
+    drops it (forcing off any connection left)."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(base_url, autocommit=True)
+    admin.execute(f"CREATE DATABASE {name}")
+
+    def drop() -> None:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+    return base_url.rsplit("/", 1)[0] + "/" + name, drop

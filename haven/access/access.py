@@ -8,15 +8,13 @@ children, requests to unblock and alerts; one family never sees another's. Other
 Every lookup is scoped this way, so an id from a URL outside it is a 404, as if absent.
 """
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from haven.access.models import AdultAlert, ChildProfile, Policy, UnblockRequest
+from haven.accounts.access import allowed_only
 
 
 def may_use_access(user) -> bool:
@@ -28,30 +26,13 @@ def may_use_access(user) -> bool:
     )
 
 
-def access_page(view):
-    """Staff and guardians of an organisation; anyone else signed in gets a 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not may_use_access(request.user):
-            raise Http404("No such page")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Staff and guardians of an organisation; anyone else signed in gets a 404.
+access_page = allowed_only(may_use_access, Http404)
 
 
 def supervisor_access_page(view):
     """Supervisors and administrators only (others who may use access pages: 403)."""
-
-    @access_page
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_supervisor:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return access_page(allowed_only(lambda user: user.is_supervisor)(view))
 
 
 # --- Policies -----------------------------------------------------------------------------

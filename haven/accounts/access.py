@@ -14,50 +14,29 @@ from haven.accounts.models import User
 from haven.api.models import ApiToken
 
 
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_org_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def allowed_only(may, refusal: type[Exception] = PermissionDenied):
+    """A view decorator: signed-in people for whom `may(user)` holds; anyone else signed
+    in gets `refusal` (PermissionDenied, a 403; Http404 for pages whose existence is
+    nobody else's business)."""
 
-    return wrapped
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not may(request.user):
+                raise refusal()
+            return view(request, *args, **kwargs)
 
+        return wrapped
 
-def helpline_staff_required(view):
-    """Counsellors, supervisors and administrators: the helpline's pages."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_helpline_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return decorator
 
 
-def supervisor_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_supervisor:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def admin_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_org_admin:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_required = allowed_only(lambda user: user.is_org_staff)
+# Counsellors, supervisors and administrators: the helpline's pages.
+helpline_staff_required = allowed_only(lambda user: user.is_helpline_staff)
+supervisor_required = allowed_only(lambda user: user.is_supervisor)
+admin_required = allowed_only(lambda user: user.is_org_admin)
 
 
 def access_member(admin, user_id: int):

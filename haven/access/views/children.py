@@ -7,8 +7,6 @@ under those. Other staff (analysts, counsellors) see no children: these pages ar
 404 for them, as for anyone outside the organisation.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,6 +24,7 @@ from haven.access.forms_children import (
     update_child,
 )
 from haven.access.models import Policy, UnblockRequest
+from haven.accounts.access import allowed_only
 from haven.audit.services import Actor, client_ip
 from haven.web.forms import error_links
 
@@ -40,16 +39,7 @@ def looks_after_children(user) -> bool:
 def children_page(view):
     """Supervisors and guardians of an organisation; anyone else gets a 404. Never cached:
     the pages hold children's details (a shared family computer's back button)."""
-
-    @never_cache
-    @access_page
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not looks_after_children(request.user):
-            raise Http404("No such page")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return never_cache(access_page(allowed_only(looks_after_children, Http404)(view)))
 
 
 def actor(request) -> Actor:
