@@ -1,8 +1,8 @@
 """Benchmark: access policy decisions, in process and over HTTP, side by side.
 
 Starts Haven as `haven run --no-worker` starts it (gunicorn with uvicorn workers) on
-127.0.0.1 with a temporary data directory and database, seeded with an organisation, a
-partner token, a policy chain (the organisation's policy, a school's and a family's,
+127.0.0.1 with a temporary data directory and database, seeded with an organisation, an
+administrator's token (a school's own system), a policy chain (the organisation's policy, a school's and a family's,
 with adjustments) and child profiles. Then, in one run:
 
   (a) in process: `haven.access.service.decide` with descriptors, known profiles;
