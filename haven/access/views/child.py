@@ -1,7 +1,7 @@
 """The child's own pages, public and without login: why something was held back
 (/access/why/<token>/) and what the adult answered (/access/asked/<token>/).
 
-The token is the permission: a signed decision (haven.access.links) or a request's
+The token is the permission: an encrypted decision (haven.access.links) or a request's
 random token. The pages are tiny and work on a feature phone without JavaScript: one
 stylesheet of Haven's own, no third-party anything, no cookies but the CSRF one the
 form needs, never cached, never indexed, and no referrer sent anywhere (the token is in
