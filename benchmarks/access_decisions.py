@@ -2,8 +2,9 @@
 
 Starts Haven as `haven run --no-worker` starts it (gunicorn with uvicorn workers) on
 127.0.0.1 with a temporary data directory and database, seeded with an organisation, an
-administrator's token (a school's own system), a policy chain (the organisation's policy, a school's and a family's,
-with adjustments) and child profiles. Then, in one run:
+administrator's token (a school's own system), a policy chain (the organisation's
+policy, a school's and a family's, with adjustments) and child profiles. Then, in one
+run:
 
   (a) in process: `haven.access.service.decide` with descriptors, known profiles;
   (b) in process: the same with text to analyse (inline profiles);
