@@ -32,6 +32,9 @@ Status = UnblockRequest.Status
 # a child who really wants something, too few to flood the adults.
 PER_CHILD_PER_DAY = 10
 PER_ADDRESS_PER_HOUR = 20
+# After a "no", asking again about the same thing shows that answer for a day, rather
+# than asking the adult again (and again): a new request after that.
+DECLINE_STANDS = timedelta(days=1)
 # What the adult may choose: days, or None for "until I withdraw it".
 APPROVAL_DAYS = (1, 30, None)
 
@@ -85,6 +88,19 @@ def pending_request(profile_id: int, key: str) -> UnblockRequest | None:
     ).first()
 
 
+def recently_declined(profile_id: int, key: str) -> UnblockRequest | None:
+    return (
+        UnblockRequest.objects.filter(
+            profile_id=profile_id,
+            content_key=key,
+            status=Status.DECLINED,
+            decided_at__gt=timezone.now() - DECLINE_STANDS,
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
 def may_ask_today(profile: ChildProfile) -> bool:
     since = timezone.now() - timedelta(days=1)
     asked = UnblockRequest.objects.filter(profile=profile, created_at__gte=since).count()
@@ -102,14 +118,18 @@ def create_request(
     actor: Actor, profile: ChildProfile, payload: WhyPayload, message: str = ""
 ) -> UnblockRequest:
     """The child's request to see what `payload` held back. One waits per child and
-    content: asking again returns the waiting (or lasting approved) one unchanged."""
+    content: asking again returns the waiting (or lasting approved) one unchanged, and a
+    "no" given in the last day (DECLINE_STANDS)."""
     if not payload.may_ask or payload.profile_id != profile.public_id:
         raise CannotAsk
     with transaction.atomic():
         # One child's requests are made one at a time: two taps make one request.
         ChildProfile.objects.select_for_update().filter(pk=profile.pk).first()
-        existing = pending_request(profile.pk, payload.content_key) or approved_request(
-            profile.pk, payload.content_key
+        key = payload.content_key
+        existing = (
+            pending_request(profile.pk, key)
+            or approved_request(profile.pk, key)
+            or recently_declined(profile.pk, key)
         )
         if existing is not None:
             return existing

@@ -498,6 +498,25 @@ def test_a_warning_has_no_form_since_the_child_may_go_on(client, child):
     assert 'name="message"' not in html and "nobody can unblock" not in html
 
 
+def test_after_a_no_asking_again_shows_that_answer_for_a_day_then_asks_anew(
+    client, child, guardian, guardian_client, clock, mailoutbox, django_capture_on_commit_callbacks
+):
+    asked_page(client, child)
+    declined = UnblockRequest.objects.get()
+    guardian_client.post(f"/access/requests/{declined.pk}/", {"answer": "decline"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = asked_page(client, child, message="pleeease")
+
+    assert f"/access/asked/{declined.token}/" in again["Location"]
+    assert UnblockRequest.objects.count() == 1 and mailoutbox == []
+    clock.advance(days=1, minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked_page(client, child, message="it's for school, honestly")
+    assert UnblockRequest.objects.filter(status="pending").count() == 1
+    assert [message.to for message in mailoutbox] == [[guardian.email]]
+
+
 def test_after_an_approval_expires_the_child_may_ask_again(client, child, guardian_client, clock):
     asked_page(client, child)
     unblock_request = UnblockRequest.objects.get()
