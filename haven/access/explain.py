@@ -9,12 +9,13 @@ when a child is monitored is the Age Appropriate Design Code's standard 11.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haven.access.catalogue import DESCRIPTOR_BY_KEY, Action
+from haven.access.catalogue import DESCRIPTOR_BY_KEY, DESCRIPTORS, Action
 from haven.access.types import Decision
 
 YOUNG = ("0-5", "6-9")
 SELF_HARM = ("self_harm", "eating_disorder")
-SIGNALS = ("grooming", "bullying", "threat")
+# Found in messages to or from the child (the catalogue's "signal" family).
+SIGNALS = tuple(descriptor.key for descriptor in DESCRIPTORS if descriptor.family == "signal")
 
 # What the content is, as a sentence a child of 10 understands. Some levels are not a
 # milder kind of the same thing but something else (help; the child's own words).

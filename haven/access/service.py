@@ -22,7 +22,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access import alerts, links, unblocking
@@ -40,6 +39,7 @@ from haven.access.catalogue import (
 from haven.access.compiled import compiled_for
 from haven.access.engine import apply_approval, level_rank, merge_descriptors
 from haven.access.explain import explain_for_adult, explain_for_child, monitoring_notice
+from haven.access.forms_children import child_age
 from haven.access.models import ChildProfile, Policy, UnblockRequest
 from haven.access.resources import resources_for
 from haven.access.signals import analyse
@@ -270,10 +270,9 @@ def create_profile(
 
 
 def age_of(child: ChildProfile, today=None) -> int:
-    """Whole years at `today` (default: today), counting from the birth month."""
-    today = today or timezone.localdate()
-    age = today.year - child.birth_year - (1 if today.month < child.birth_month else 0)
-    return max(age, 0)
+    """Whole years at `today` (default: today), counting from the birth month; never
+    below 0 (a birth year typed wrong must not break a decision)."""
+    return max(child_age(child, today), 0)
 
 
 def profile_of(child: ChildProfile) -> Profile:
