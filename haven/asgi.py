@@ -3,11 +3,15 @@ to Django as usual; WebSocket connections are the live web chat (haven.chat)."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
 # Django first: the chat routes import models, which need the app registry.
-django_application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from haven.web.asgi_handler import HavenASGIHandler  # noqa: E402
+
+django_application = HavenASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
