@@ -1,4 +1,5 @@
 import asyncio
+import contextlib
 import threading
 
 from asgiref.sync import async_to_sync
@@ -87,3 +88,32 @@ def _in_thread(respond):
         return await asyncio.to_thread(respond, request)
 
     return get_response_async
+
+
+def test_a_request_the_server_cancels_while_it_waits_leaves_no_body_file_open():
+    handler = HavenASGIHandler()
+    seen = {}
+    waiting = threading.Event()
+    release = threading.Event()
+
+    def long_poll(request):
+        seen["body"] = request._stream
+        waiting.set()
+        release.wait(timeout=5)
+        return Recorded(b"nothing new")
+
+    handler.get_response_async = _in_thread(long_poll)
+
+    async def scenario():
+        browser = ApplicationCommunicator(handler, http_scope("/chat/poll"))
+        await browser.send_input({"type": "http.request", "body": b'{"after": 3}'})
+        while not waiting.is_set():
+            await asyncio.sleep(0.01)
+        browser.future.cancel()  # the worker shuts down
+        with contextlib.suppress(asyncio.CancelledError):
+            await browser.future
+
+    async_to_sync(scenario)()
+    release.set()
+
+    assert seen["body"].closed
