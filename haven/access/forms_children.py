@@ -63,6 +63,14 @@ def age_of(birth_year: int, birth_month: int, today: date | None = None) -> int:
     return today.year - birth_year - (1 if today.month < birth_month else 0)
 
 
+def birth_for_age(age: int, today: date | None = None) -> tuple[int, int]:
+    """A (year, month) of birth that makes someone exactly `age` today and for the next
+    eleven months: born in the month before this one (demo children, test fixtures)."""
+    today = today or timezone.localdate()
+    month = (today.month - 2) % 12 + 1
+    return today.year - age - (1 if month > today.month else 0), month
+
+
 def child_age(child: ChildProfile, today: date | None = None) -> int:
     return age_of(child.birth_year, child.birth_month, today)
 

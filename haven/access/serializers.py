@@ -9,7 +9,6 @@ policy's matrix are built as plain data at the end, and described by the seriali
 from functools import lru_cache
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
 
@@ -29,6 +28,7 @@ from haven.access.catalogue import (
     Action,
 )
 from haven.access.compiled import compiled_for
+from haven.access.forms_children import age_of
 from haven.access.models import Policy
 from haven.access.service import MAX_BATCH, MAX_REF, MAX_TEXT, MAX_TITLE
 from haven.access.unblocking import is_lasting
@@ -299,11 +299,9 @@ class ChildProfileSerializer(serializers.Serializer):
     monitored_by = serializers.ChoiceField(choices=MONITORED_BY, default="", allow_blank=True)
 
     def validate(self, attrs):
-        today = timezone.localdate()
-        born = (attrs["birth_year"], attrs.get("birth_month", 1))
-        if born > (today.year, today.month):
+        age = age_of(attrs["birth_year"], attrs.get("birth_month", 1))
+        if age < 0:
             raise serializers.ValidationError({"birth_year": "Not born yet."})
-        age = today.year - born[0] - (1 if today.month < born[1] else 0)
         if age >= ADULT_AGE:
             raise serializers.ValidationError(
                 {"birth_year": f"Profiles are for children: under {ADULT_AGE} today."}

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.access import organisation_policy
 from haven.access.compiled import compiled_for
+from haven.access.forms_children import birth_for_age
 from haven.access.models import (
     AdultAlert,
     ChildProfile,
@@ -125,10 +126,7 @@ def _guardian(organisation, username: str, password: str) -> User:
 
 
 def _child(organisation, policy: Policy, spec: DemoChild) -> ChildProfile:
-    today = timezone.localdate()
-    # Born in the month before this one, `age` years ago: the age is exact today.
-    month = (today.month - 2) % 12 + 1
-    year = today.year - spec.age - (1 if month > today.month else 0)
+    year, month = birth_for_age(spec.age)
     return ChildProfile.objects.create(
         organisation=organisation,
         policy=policy,

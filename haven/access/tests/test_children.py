@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from conftest import make_user, verified_client
-from haven.access.forms_children import ChildForm, age_of
+from haven.access.forms_children import ChildForm, age_of, birth_for_age
 from haven.access.models import ChildProfile, Policy, PolicyGuardian
 from haven.accounts.models import Role
 from haven.audit.models import AuditEvent
@@ -225,3 +225,15 @@ def test_a_guardian_of_two_policies_chooses_between_them(
     PolicyGuardian.objects.create(policy=school_policy, user=both)
     page = verified_client(client, both).get("/access/children/new/").content.decode()
     assert family_policy.name in page and school_policy.name in page
+
+
+def test_a_birth_for_an_age_gives_that_age_today_and_for_eleven_months():
+    for today in (date(2026, 1, 15), date(2026, 6, 1), date(2026, 12, 31)):
+        year, month = birth_for_age(12, today)
+        assert age_of(year, month, today) == 12
+        ten_months_on = date(today.year + (today.month + 9) // 12, (today.month + 9) % 12 + 1, 1)
+        assert age_of(year, month, ten_months_on) == 12
+        eleven_months_on = date(
+            today.year + (today.month + 10) // 12, (today.month + 10) % 12 + 1, 1
+        )
+        assert age_of(year, month, eleven_months_on) == 13
