@@ -182,16 +182,17 @@ def test_the_form_keeps_only_month_and_year_and_refuses_adults_and_the_future(fa
     today = date(2026, 5, 10)
     policies = Policy.objects.filter(pk=family_policy.pk)
     assert "birth_day" not in ChildForm(policies=policies).fields
-    adult = ChildForm(form_data(family_policy, birth_year=2008, birth_month=5), policies=policies)
-    adult.today = today
+    adult = ChildForm(
+        form_data(family_policy, birth_year=2008, birth_month=5), policies=policies, today=today
+    )
     assert not adult.is_valid() and "birth_year" in adult.errors
-    future = ChildForm(form_data(family_policy, birth_year=2026, birth_month=6), policies=policies)
-    future.today = today
+    future = ChildForm(
+        form_data(family_policy, birth_year=2026, birth_month=6), policies=policies, today=today
+    )
     assert not future.is_valid() and "birth_month" in future.errors
     seventeen = ChildForm(
-        form_data(family_policy, birth_year=2008, birth_month=6), policies=policies
+        form_data(family_policy, birth_year=2008, birth_month=6), policies=policies, today=today
     )
-    seventeen.today = today
     assert seventeen.is_valid(), seventeen.errors
 
 
